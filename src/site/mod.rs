@@ -1,0 +1,2 @@
+//! The site: load → validate → render → write, as one flat list of steps.
+pub mod markdown;

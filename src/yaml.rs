@@ -1,0 +1,546 @@
+//! YAML as a tree that remembers where every key and value stands, and the typed reading of
+//! that tree into schema structs.
+//!
+//! Parsing goes through serde-saphyr (bounded aliases, depth and node counts, spans on every
+//! value). Typed reading is done here rather than by `#[derive(Deserialize)]` because serde
+//! stops at the first mistake, and an author should see every mistake in a file at once.
+
+use chrono::NaiveDate;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+
+use crate::diagnostics::{Code, Diagnostic, Span};
+
+/// One YAML value and where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+}
+
+impl Value {
+    /// What a person would call this kind of value, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "true/false",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a map",
+        }
+    }
+}
+
+/// The value as written, for serde-saphyr to fill; positions are added by `Spanned`.
+enum Raw {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RawVisitor;
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = Raw;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_none<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Raw, E> {
+                Ok(Raw::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Raw, E> {
+                Ok(Raw::Int(n))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Raw, E> {
+                Ok(i64::try_from(n).map_or(Raw::Float(n as f64), Raw::Int))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Raw, E> {
+                Ok(Raw::Float(n))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
+                Ok(Raw::Str(s.to_owned()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Raw, E> {
+                Ok(Raw::Str(s))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Raw::Seq(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(Raw::Map(entries))
+            }
+        }
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+fn span_of(location: &Location) -> Span {
+    let span = location.span();
+    Span {
+        line: u32::try_from(location.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+        offset: span.byte_offset().unwrap_or(0) as usize,
+        len: span.byte_len().unwrap_or(0) as usize,
+    }
+}
+
+fn to_node(raw: Spanned<Raw>) -> Node {
+    let span = span_of(&raw.referenced);
+    let value = match raw.value {
+        Raw::Null => Value::Null,
+        Raw::Bool(b) => Value::Bool(b),
+        Raw::Int(n) => Value::Int(n),
+        Raw::Float(n) => Value::Float(n),
+        Raw::Str(s) => Value::Str(s),
+        Raw::Seq(items) => Value::Seq(items.into_iter().map(to_node).collect()),
+        Raw::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let key = to_node(k);
+                    let name = match key.value {
+                        Value::Str(s) => s,
+                        Value::Int(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        other => format!("<{}>", other.kind()),
+                    };
+                    (
+                        Key {
+                            name,
+                            span: key.span,
+                        },
+                        to_node(v),
+                    )
+                })
+                .collect(),
+        ),
+    };
+    Node { value, span }
+}
+
+/// Parses one YAML document. `file` is only used to label the diagnostic.
+pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
+    if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
+        return Err(Diagnostic::new(Code::EmptyFile, file, Span::FILE, "the file is empty")
+            .with_help("start from `jobgate new <id>` or copy the example in the guide"));
+    }
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+    };
+    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
+        Ok(raw) => Ok(to_node(raw)),
+        Err(error) => {
+            let span = error
+                .location()
+                .map_or(Span::FILE, |location| span_of(&location));
+            let message = syntax_message(&error.without_snippet().to_string());
+            let code = if message.contains("budget") || message.contains("limit") {
+                Code::TooLarge
+            } else {
+                Code::YamlSyntax
+            };
+            Err(Diagnostic::new(code, file, span, message))
+        }
+    }
+}
+
+/// serde-saphyr's messages carry their own position and a snippet; we keep the bare message.
+fn syntax_message(full: &str) -> String {
+    let first = full.lines().next().unwrap_or(full);
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let bare = match first.find(" at line ") {
+        Some(at) => &first[..at],
+        None => first,
+    };
+    let bare = match bare.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map_or(bare, |(_, msg)| msg),
+        None => bare,
+    };
+    if bare.contains("budget breached") {
+        format!("YAML limits exceeded ({bare}): too many nodes, aliases or levels of nesting")
+    } else {
+        format!("YAML syntax: {bare}")
+    }
+}
+
+/// A value together with where it was written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct At<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> At<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        At { value, span }
+    }
+}
+
+impl<T> std::ops::Deref for At<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for At<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for At<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// Collects the diagnostics of one file while its tree is read.
+pub struct Reader<'a> {
+    pub file: &'a str,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where the key that owns the value being read stands, for "missing field" messages.
+    owner: Span,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(file: &'a str) -> Self {
+        Reader {
+            file,
+            diagnostics: Vec::new(),
+            owner: Span::FILE,
+        }
+    }
+
+    pub fn report(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(code, self.file, span, message));
+    }
+
+    pub fn report_with_help(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::new(code, self.file, span, message).with_help(help));
+    }
+
+    fn wrong_type(&mut self, node: &Node, expected: &str) {
+        let message = format!("expected {expected}, found {}", node.value.kind());
+        self.report(Code::WrongType, node.span, message);
+    }
+
+    /// Reads a map with the given fields; reports it if it is not a map.
+    pub fn fields<'n>(&mut self, node: &'n Node, what: &str) -> Option<Fields<'n>> {
+        match &node.value {
+            Value::Map(entries) => Some(Fields {
+                entries,
+                used: vec![false; entries.len()],
+                owner: self.owner,
+            }),
+            _ => {
+                self.wrong_type(node, &format!("a map of {what} fields"));
+                None
+            }
+        }
+    }
+}
+
+/// Reads one kind of value out of a node, reporting what is wrong with it.
+pub trait FromNode: Sized {
+    fn from_node(node: &Node, reader: &mut Reader) -> Option<Self>;
+}
+
+impl FromNode for String {
+    fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(n) => Some(n.to_string()),
+            Value::Float(n) => Some(n.to_string()),
+            _ => {
+                reader.wrong_type(node, "text");
+                None
+            }
+        }
+    }
+}
+
+impl FromNode for bool {
+    fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                reader.wrong_type(node, "true or false");
+                None
+            }
+        }
+    }
+}
+
+impl FromNode for u32 {
+    fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
+        match node.value {
+            Value::Int(n) if (0..=i64::from(u32::MAX)).contains(&n) => Some(n as u32),
+            _ => {
+                reader.wrong_type(node, "a whole number");
+                None
+            }
+        }
+    }
+}
+
+impl FromNode for NaiveDate {
+    fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
+        let Value::Str(text) = &node.value else {
+            reader.wrong_type(node, "a date (YYYY-MM-DD)");
+            return None;
+        };
+        match parse_date(text) {
+            Some(date) => Some(date),
+            None => {
+                reader.report_with_help(
+                    Code::BadDate,
+                    node.span,
+                    format!("`{text}` is not a calendar date"),
+                    "write dates as YYYY-MM-DD, e.g. 2026-11-27",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, exactly: four-digit year, two-digit month and day, a real day.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+impl<T: FromNode> FromNode for Vec<T> {
+    fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
+        let Value::Seq(items) = &node.value else {
+            reader.wrong_type(node, "a list");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut complete = true;
+        for item in items {
+            match T::from_node(item, reader) {
+                Some(v) => out.push(v),
+                None => complete = false,
+            }
+        }
+        complete.then_some(out)
+    }
+}
+
+impl<T: FromNode> FromNode for At<T> {
+    fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
+        T::from_node(node, reader).map(|value| At::new(value, node.span))
+    }
+}
+
+/// The fields of one map, read one by one; whatever was not read is unknown.
+pub struct Fields<'n> {
+    entries: &'n [(Key, Node)],
+    used: Vec<bool>,
+    owner: Span,
+}
+
+impl<'n> Fields<'n> {
+    fn take(&mut self, name: &str) -> Option<&'n (Key, Node)> {
+        let at = self.entries.iter().position(|(k, _)| k.name == name)?;
+        self.used[at] = true;
+        let entry = &self.entries[at];
+        // An empty value (`field:` with nothing after it) counts as absent.
+        (entry.1.value != Value::Null).then_some(entry)
+    }
+
+    /// A field that may be left out. `None` if absent or unreadable (the latter is reported).
+    pub fn optional<T: FromNode>(&mut self, reader: &mut Reader, name: &str) -> Option<T> {
+        let (key, node) = self.take(name)?;
+        let outer = std::mem::replace(&mut reader.owner, key.span);
+        let value = T::from_node(node, reader);
+        reader.owner = outer;
+        value
+    }
+
+    /// A field that must be present.
+    pub fn required<T: FromNode>(&mut self, reader: &mut Reader, name: &str) -> Option<T> {
+        if self.take(name).is_none() {
+            let message = if self.owner == Span::FILE {
+                format!("missing required field `{name}`")
+            } else {
+                format!("missing required field `{name}` in this map")
+            };
+            reader.report(Code::MissingField, self.owner, message);
+            return None;
+        }
+        self.optional(reader, name)
+    }
+
+    /// A list that may be left out, read as empty.
+    pub fn list<T: FromNode>(&mut self, reader: &mut Reader, name: &str) -> Vec<T> {
+        self.optional(reader, name).unwrap_or_default()
+    }
+
+    /// Reports every field that was not read, suggesting the closest known name.
+    pub fn finish(self, reader: &mut Reader, known: &[&str]) {
+        for ((key, _), used) in self.entries.iter().zip(self.used) {
+            if used {
+                continue;
+            }
+            let message = format!("unknown field `{}`", key.name);
+            match closest(&key.name, known) {
+                Some(near) => reader.report_with_help(
+                    Code::UnknownField,
+                    key.span,
+                    message,
+                    format!("did you mean `{near}`?"),
+                ),
+                None => reader.report_with_help(
+                    Code::UnknownField,
+                    key.span,
+                    message,
+                    format!("the fields here are: {}", known.join(", ")),
+                ),
+            }
+        }
+    }
+}
+
+fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_values_keep_positions() {
+        let node = parse("title: Hello\njobs:\n  - A\n", "x.yaml").unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
+        assert_eq!(entries[0].0.name, "title");
+        assert_eq!((entries[0].1.span.line, entries[0].1.span.column), (1, 8));
+        assert_eq!(entries[0].1.span.len, 5);
+        assert_eq!(entries[1].0.span.line, 2);
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_are_text() {
+        let node = parse("on: no\n", "x.yaml").unwrap();
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
+        assert_eq!(entries[0].0.name, "on");
+        assert_eq!(entries[0].1.value, Value::Str("no".into()));
+    }
+
+    #[test]
+    fn syntax_error_has_position_and_bare_message() {
+        let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
+        assert_eq!(err.code, Code::YamlSyntax);
+        assert_eq!((err.span.line, err.span.column), (2, 2));
+        assert!(!err.message.contains("line 2"), "{}", err.message);
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_empty() {
+        for text in ["", "  \n", "# just a comment\n"] {
+            assert_eq!(parse(text, "x.yaml").unwrap_err().code, Code::EmptyFile);
+        }
+    }
+
+    #[test]
+    fn dates_must_be_real_and_padded() {
+        assert!(parse_date("2026-11-27").is_some());
+        assert!(parse_date("2026-02-30").is_none());
+        assert!(parse_date("2026-1-27").is_none());
+        assert!(parse_date("27/11/2026").is_none());
+    }
+
+    #[test]
+    fn suggests_near_field_names() {
+        assert_eq!(closest("sumary", &["summary", "title"]), Some("summary"));
+        assert_eq!(closest("zzzzzz", &["summary", "title"]), None);
+    }
+}
