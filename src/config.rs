@@ -81,7 +81,10 @@ impl CutoffRule {
             _ => return None,
         };
         let weekday = parse_weekday(words.next()?)?;
-        words.next().is_none().then_some(CutoffRule { nth, weekday })
+        words
+            .next()
+            .is_none()
+            .then_some(CutoffRule { nth, weekday })
     }
 }
 
@@ -246,7 +249,11 @@ impl FromNode for Policy {
                     }
                 }
                 if parsed.is_empty() {
-                    r.report(Code::BadConfig, node.span, "`run_days` needs at least one day");
+                    r.report(
+                        Code::BadConfig,
+                        node.span,
+                        "`run_days` needs at least one day",
+                    );
                     return None;
                 }
                 parsed
@@ -257,8 +264,7 @@ impl FromNode for Policy {
             run_days,
             response_hours: response_hours.unwrap_or(defaults.response_hours),
             results_hours: results_hours.unwrap_or(defaults.results_hours),
-            recommended_lead_days: recommended_lead_days
-                .unwrap_or(defaults.recommended_lead_days),
+            recommended_lead_days: recommended_lead_days.unwrap_or(defaults.recommended_lead_days),
         })
     }
 }
@@ -268,7 +274,11 @@ struct Releases(BTreeMap<Month, ReleaseSettings>);
 impl FromNode for Releases {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
         let Value::Map(entries) = &node.value else {
-            r.report(Code::WrongType, node.span, "expected a map of `YYYY-MM: {name, cutoff}`");
+            r.report(
+                Code::WrongType,
+                node.span,
+                "expected a map of `YYYY-MM: {name, cutoff}`",
+            );
             return None;
         };
         let mut out = BTreeMap::new();

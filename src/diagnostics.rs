@@ -197,7 +197,9 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             }
         }
         if let Some(help) = &d.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");

@@ -5,10 +5,14 @@
 //! to [`status`] takes text and dates, never files or the clock.
 
 pub mod calendar;
+pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod guard;
 pub mod month;
-pub mod yaml;
 pub mod request;
 pub mod site;
+pub mod status;
 pub mod theme;
+pub mod yaml;

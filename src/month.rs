@@ -14,13 +14,15 @@ pub struct Month {
 impl Month {
     /// `None` unless `month` is 1–12 and the year has four digits.
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        ((1000..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Month { year, month })
+        ((1000..=9999).contains(&year) && (1..=12).contains(&month))
+            .then_some(Month { year, month })
     }
 
     /// Parses exactly `YYYY-MM`.
     pub fn parse(text: &str) -> Option<Month> {
         let (y, m) = text.split_once('-')?;
-        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())) {
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()))
+        {
             return None;
         }
         Month::new(y.parse().ok()?, m.parse().ok()?)
@@ -46,7 +48,10 @@ impl Month {
     }
 
     pub fn last_day(self) -> NaiveDate {
-        self.next().first_day().pred_opt().expect("not the first day of time")
+        self.next()
+            .first_day()
+            .pred_opt()
+            .expect("not the first day of time")
     }
 
     pub fn next(self) -> Month {
@@ -103,8 +108,18 @@ mod tests {
 
     #[test]
     fn parses_only_yyyy_mm() {
-        assert_eq!(Month::parse("2026-12").map(|m| m.to_string()), Some("2026-12".into()));
-        for bad in ["2026-13", "2026-00", "2026-1", "26-12", "2026-12-01", "abcd-ef"] {
+        assert_eq!(
+            Month::parse("2026-12").map(|m| m.to_string()),
+            Some("2026-12".into())
+        );
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            "26-12",
+            "2026-12-01",
+            "abcd-ef",
+        ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
     }

@@ -27,6 +27,8 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/job.html",
     "templates/macros.html",
     "templates/404.html",
+    "templates/releases.html",
+    "templates/release.html",
     "static/style.css",
 ];
 
@@ -68,9 +70,14 @@ impl Theme {
                 .build();
             for entry in walker {
                 let entry = entry.with_context(|| format!("reading {}", folder.display()))?;
-                let Some(kind) = entry.file_type() else { continue };
+                let Some(kind) = entry.file_type() else {
+                    continue;
+                };
                 if kind.is_symlink() {
-                    anyhow::bail!("{}: theme files may not be symbolic links", entry.path().display());
+                    anyhow::bail!(
+                        "{}: theme files may not be symbolic links",
+                        entry.path().display()
+                    );
                 }
                 if !kind.is_file() {
                     continue;
@@ -91,8 +98,10 @@ impl Theme {
 
     fn insert(&mut self, path: &str, bytes: Vec<u8>) {
         if let Some(name) = path.strip_prefix("templates/") {
-            self.templates
-                .insert(name.to_owned(), String::from_utf8_lossy(&bytes).into_owned());
+            self.templates.insert(
+                name.to_owned(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            );
         } else if let Some(name) = path.strip_prefix("static/") {
             self.assets.insert(name.to_owned(), bytes);
         }

@@ -158,8 +158,10 @@ fn to_node(raw: Spanned<Raw>) -> Node {
 /// Parses one YAML document. `file` is only used to label the diagnostic.
 pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
     if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
-        return Err(Diagnostic::new(Code::EmptyFile, file, Span::FILE, "the file is empty")
-            .with_help("start from `jobgate new <id>` or copy the example in the guide"));
+        return Err(
+            Diagnostic::new(Code::EmptyFile, file, Span::FILE, "the file is empty")
+                .with_help("start from `jobgate new <id>` or copy the example in the guide"),
+        );
     }
     let options = serde_saphyr::options! {
         strict_booleans: true,

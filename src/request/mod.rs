@@ -71,7 +71,7 @@ pub struct Request {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled: Option<At<Scheduled>>,
     /// Admin-only: every run of the job, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     #[schemars(default)]
     pub runs: Vec<At<Run>>,
     /// Admin-only (server-jobs admins): the approval for a release.
@@ -232,4 +232,12 @@ pub struct Loaded {
     /// Path relative to the site root.
     pub file: String,
     pub request: Request,
+}
+
+/// The JSON Schema of a request file, pretty-printed with a final newline.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Request);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+    text.push('\n');
+    text
 }

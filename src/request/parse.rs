@@ -58,7 +58,10 @@ pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
             bytes.len().div_ceil(1024),
             MAX_REQUEST_BYTES / 1024
         );
-        return (None, vec![Diagnostic::new(Code::TooLarge, file, Span::FILE, message)]);
+        return (
+            None,
+            vec![Diagnostic::new(Code::TooLarge, file, Span::FILE, message)],
+        );
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -72,8 +75,14 @@ pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
                 offset: error.valid_up_to(),
                 len: 0,
             };
-            let message = format!("the file is not UTF-8 (bad byte at offset {})", error.valid_up_to());
-            return (None, vec![Diagnostic::new(Code::NotUtf8, file, span, message)]);
+            let message = format!(
+                "the file is not UTF-8 (bad byte at offset {})",
+                error.valid_up_to()
+            );
+            return (
+                None,
+                vec![Diagnostic::new(Code::NotUtf8, file, span, message)],
+            );
         }
     };
     let node = match yaml::parse(text, file) {
@@ -310,9 +319,15 @@ impl FromNode for Month {
 /// Reads one of a fixed set of words.
 fn one_of<T: Copy>(node: &Node, r: &mut Reader, what: &str, choices: &[(&str, T)]) -> Option<T> {
     let text = String::from_node(node, r)?;
-    let found = choices.iter().find(|(name, _)| *name == text).map(|(_, v)| *v);
+    let found = choices
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, v)| *v);
     if found.is_none() {
-        let names: Vec<_> = choices.iter().map(|(name, _)| format!("`{name}`")).collect();
+        let names: Vec<_> = choices
+            .iter()
+            .map(|(name, _)| format!("`{name}`"))
+            .collect();
         r.report(
             Code::BadValue,
             node.span,
@@ -324,7 +339,12 @@ fn one_of<T: Copy>(node: &Node, r: &mut Reader, what: &str, choices: &[(&str, T)
 
 impl FromNode for Kind {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
-        one_of(node, r, "kind", &[("new", Kind::New), ("existing", Kind::Existing)])
+        one_of(
+            node,
+            r,
+            "kind",
+            &[("new", Kind::New), ("existing", Kind::Existing)],
+        )
     }
 }
 
@@ -354,7 +374,8 @@ impl FromNode for RunResult {
 mod tests {
     use super::*;
 
-    pub(crate) const VALID: &str = include_str!("../../tests/fixtures/valid/requests/migrate-topic-summaries.yaml");
+    pub(crate) const VALID: &str =
+        include_str!("../../tests/fixtures/valid/requests/migrate-topic-summaries.yaml");
 
     fn codes(text: &str) -> Vec<(Code, u32, u32)> {
         let (_, diags) = parse(text.as_bytes(), "requests/x.yaml");
@@ -430,7 +451,16 @@ mod tests {
         for good in ["abc", "migrate-topic-summaries", "0ab", &"a".repeat(64)] {
             assert!(is_valid_id(good), "{good}");
         }
-        for bad in ["ab", "-abc", "Abc", "a_b_c", "a b c", "../etc", "été-job", &"a".repeat(65)] {
+        for bad in [
+            "ab",
+            "-abc",
+            "Abc",
+            "a_b_c",
+            "a b c",
+            "../etc",
+            "été-job",
+            &"a".repeat(65),
+        ] {
             assert!(!is_valid_id(bad), "{bad}");
         }
     }

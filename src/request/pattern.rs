@@ -66,9 +66,7 @@ fn match_from(pieces: &[Piece], text: &str) -> bool {
             let unsigned = text.strip_prefix('-').unwrap_or(text);
             let digits = unsigned.bytes().take_while(u8::is_ascii_digit).count();
             // Digits are greedy but may give back, e.g. `<n>0` against "100".
-            (1..=digits)
-                .rev()
-                .any(|n| match_from(rest, &unsigned[n..]))
+            (1..=digits).rev().any(|n| match_from(rest, &unsigned[n..]))
         }
         Piece::Any => {
             if rest.is_empty() {
@@ -108,18 +106,42 @@ mod tests {
     #[test]
     fn table() {
         let cases: &[(&str, &str, bool)] = &[
-            ("EXP PROCESSED SUCCESS: <n>", "EXP PROCESSED SUCCESS: 1204", true),
-            ("EXP PROCESSED SUCCESS: <n>", "EXP PROCESSED SUCCESS: 12a", false),
-            ("EXP PROCESSED SUCCESS: <n>", "EXP PROCESSED SUCCESS: ", false),
-            ("EXP PROCESSED SUCCESS: <n>", "  EXP PROCESSED SUCCESS: 7  ", true),
-            ("EXP PROCESSED SUCCESS: <n>", "EXP MIGRATED SUCCESS: 7", false),
+            (
+                "EXP PROCESSED SUCCESS: <n>",
+                "EXP PROCESSED SUCCESS: 1204",
+                true,
+            ),
+            (
+                "EXP PROCESSED SUCCESS: <n>",
+                "EXP PROCESSED SUCCESS: 12a",
+                false,
+            ),
+            (
+                "EXP PROCESSED SUCCESS: <n>",
+                "EXP PROCESSED SUCCESS: ",
+                false,
+            ),
+            (
+                "EXP PROCESSED SUCCESS: <n>",
+                "  EXP PROCESSED SUCCESS: 7  ",
+                true,
+            ),
+            (
+                "EXP PROCESSED SUCCESS: <n>",
+                "EXP MIGRATED SUCCESS: 7",
+                false,
+            ),
             ("COUNT: <n>", "COUNT: -3", true),
             (
                 "EXP PROCESSED ERROR: \"<any>\": <n>",
                 "EXP PROCESSED ERROR: \"('exp_1', ValidationError('Invalid language code: abc'))\": 1",
                 true,
             ),
-            ("EXP PROCESSED ERROR: \"<any>\": <n>", "EXP PROCESSED ERROR: 1", false),
+            (
+                "EXP PROCESSED ERROR: \"<any>\": <n>",
+                "EXP PROCESSED ERROR: 1",
+                false,
+            ),
             ("<any>", "anything at all", true),
             ("<any>", "", true),
             ("A <n>0 B", "A 100 B", true),

@@ -99,7 +99,12 @@ pub fn render(source: &str) -> Rendered {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((events.len(), level, id.map(|s| s.to_string()), String::new()));
+                heading = Some((
+                    events.len(),
+                    level,
+                    id.map(|s| s.to_string()),
+                    String::new(),
+                ));
                 events.push(Event::Text(CowStr::Borrowed("")));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -133,7 +138,7 @@ pub fn render(source: &str) -> Rendered {
                     links.push(dest_url.to_string());
                     events.push(Event::Start(Tag::Link {
                         link_type,
-                        dest_url,
+                        dest_url: with_index_file(dest_url),
                         title,
                         id,
                     }));
@@ -174,6 +179,19 @@ pub fn render(source: &str) -> Rendered {
     }
 }
 
+/// `../guide/` → `../guide/index.html`, so relative links also work when pages are opened
+/// from disk; links with a scheme, absolute paths and bare fragments are left alone.
+fn with_index_file(url: CowStr) -> CowStr {
+    if url.starts_with('#') || url.starts_with('/') || scheme(&url).is_some() {
+        return url;
+    }
+    let (path, fragment) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+    if path.is_empty() || !path.ends_with('/') {
+        return url;
+    }
+    CowStr::from(format!("{path}index.html{fragment}"))
+}
+
 fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
     let count = used.entry(base.clone()).or_insert(0);
     *count += 1;
@@ -209,7 +227,10 @@ mod tests {
         let out = render("hello <script>alert(1)</script>\n\n<div onclick=x>block</div>\n").html;
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<div"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -232,7 +253,15 @@ mod tests {
     #[test]
     fn safe_links_are_kept() {
         let out = render("[a](https://x.org) [b](../guide/#x) [c](mailto:a@b.org) <https://y.org>");
-        assert_eq!(out.links, ["https://x.org", "../guide/#x", "mailto:a@b.org", "https://y.org"]);
+        assert_eq!(
+            out.links,
+            [
+                "https://x.org",
+                "../guide/#x",
+                "mailto:a@b.org",
+                "https://y.org"
+            ]
+        );
     }
 
     #[test]
@@ -240,7 +269,9 @@ mod tests {
         let out = render("# Release fit: in, at-risk\n\n## Again\n\n## Again\n");
         let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["release-fit-in-at-risk", "again", "again-1"]);
-        assert!(out.html.contains("<h1 id=\"release-fit-in-at-risk\">Release fit: in, at-risk <a class=\"anchor\""));
+        assert!(out.html.contains(
+            "<h1 id=\"release-fit-in-at-risk\">Release fit: in, at-risk <a class=\"anchor\""
+        ));
     }
 
     #[test]
@@ -259,7 +290,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("What \"fully tested\" means"), "what-fully-tested-means");
+        assert_eq!(
+            slugify("What \"fully tested\" means"),
+            "what-fully-tested-means"
+        );
         assert_eq!(slugify("  --- "), "section");
         assert_eq!(slugify("Étape 2"), "étape-2");
     }

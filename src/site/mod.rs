@@ -1,2 +1,89 @@
-//! The site: load → validate → render → write, as one flat list of steps.
+//! The site: load → validate → render → write → swap, as one flat list of steps.
+//!
+//! `check` is the same pipeline stopped before rendering, so `build` refuses exactly what
+//! `check` reports.
+
+pub mod api;
+pub mod guide;
+pub mod ical;
+pub mod load;
 pub mod markdown;
+pub mod output;
+pub mod pages;
+pub mod render;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::theme::Theme;
+
+pub use load::{Site, load};
+
+/// What `jobgate build` needs to know.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    pub today: NaiveDate,
+    /// Replaces `base_url` from the settings (e.g. the Pages URL of a fork).
+    pub base_url: Option<String>,
+}
+
+/// The result of a build or a check.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files written; zero when the build was refused.
+    pub files_written: usize,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        diagnostics::count(&self.diagnostics, Severity::Error) > 0
+    }
+}
+
+/// Loads and validates the whole site. Diagnostics come back sorted.
+pub fn check(root: &std::path::Path, today: NaiveDate) -> anyhow::Result<(Site, Vec<Diagnostic>)> {
+    let mut site = load(root)?;
+    let mut found = std::mem::take(&mut site.diagnostics);
+    if let Some(config) = &site.config {
+        let _ = (config, today); // validation joins here
+    }
+    diagnostics::sort(&mut found);
+    Ok((site, found))
+}
+
+/// Builds the site into `options.out`, atomically; refuses when the input has errors.
+pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
+    let (site, diagnostics) = check(&options.root, options.today)?;
+    let mut report = Report {
+        diagnostics,
+        files_written: 0,
+    };
+    let Some(config) = site.config.as_ref().filter(|_| !report.has_errors()) else {
+        return Ok(report);
+    };
+    let config = with_base_url(config, options.base_url.as_deref());
+    let theme = Theme::load(&options.root)?;
+    let staging = output::Staging::create(&options.out)?;
+    report.files_written = pages::write_all(&site, &config, &theme, options.today, &staging)?;
+    staging.commit()?;
+    Ok(report)
+}
+
+fn with_base_url(config: &SiteConfig, base_url: Option<&str>) -> SiteConfig {
+    let mut config = config.clone();
+    if let Some(url) = base_url {
+        config.base_url = if url.ends_with('/') {
+            url.to_owned()
+        } else {
+            format!("{url}/")
+        };
+    }
+    config
+}

@@ -1,0 +1,130 @@
+//! The command line, as clap types. Each subcommand's arguments become an options struct in
+//! `cmd/`; nothing here does any work.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::month::Month;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jobgate",
+    version,
+    about = "Checks backup-server job test requests and builds the site that tracks them"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into an output folder (atomically; refused if `check` finds errors).
+    Build(BuildArgs),
+    /// Check requests, settings and guide pages; report every problem at its line.
+    Check(CheckArgs),
+    /// Show each request's derived state, release fit and next action.
+    Status(StatusArgs),
+    /// Show release cutoffs and deadlines.
+    Calendar(CalendarArgs),
+    /// Print the JSON Schema of a request file.
+    Schema,
+}
+
+/// Options shared by every command that reads a site.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's root folder (holding content/, requests/, themes/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The date to compute states and deadlines for (YYYY-MM-DD). Default: SOURCE_DATE_EPOCH, else today (UTC).
+    #[arg(long, value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site.
+    #[arg(long, default_value = "public")]
+    pub out: PathBuf,
+    /// Absolute URL the site is served from; overrides base_url in content/site.yaml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Github,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Git revision to compare admin-only fields against (with --actor).
+    #[arg(long, requires = "actor")]
+    pub base: Option<String>,
+    /// GitHub handle of the person whose change is checked (with --base).
+    #[arg(long, requires = "base")]
+    pub actor: Option<String>,
+    /// Report only on these files (relative to the root); cross-file rules still see every file.
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+    /// Only these requests.
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CalendarFormat {
+    Text,
+    Json,
+    Ics,
+}
+
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// First release month to show (YYYY-MM). Default: the release of the next cutoff.
+    #[arg(long, value_parser = parse_month)]
+    pub from: Option<Month>,
+    /// How many releases to show.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub months: u32,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CalendarFormat,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    crate::yaml::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date in YYYY-MM-DD form"))
+}
+
+fn parse_month(text: &str) -> Result<Month, String> {
+    Month::parse(text).ok_or_else(|| format!("`{text}` is not a month in YYYY-MM form"))
+}

@@ -1,0 +1,87 @@
+//! `jobgate check`.
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::diagnostics::{self, Severity};
+use crate::{guard, request, site};
+
+use super::Outcome;
+
+pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
+    let today = super::resolve_today(args.site.today)?;
+    let root = args.site.root;
+    let (site, mut found) = site::check(&root, today)?;
+    if let (Some(base), Some(actor), Some(config)) = (&args.base, &args.actor, &site.config) {
+        guard::verify_revision(&root, base)?;
+        for loaded in &site.requests {
+            let old = guard::file_at(&root, base, &loaded.file)?
+                .and_then(|bytes| request::parse(&bytes, &loaded.file).0);
+            found.extend(guard::compare(
+                old.as_ref(),
+                &loaded.request,
+                &loaded.file,
+                actor,
+                config,
+            ));
+        }
+        diagnostics::sort(&mut found);
+    }
+    if !args.paths.is_empty() {
+        let wanted = relative_paths(&root, &args.paths)?;
+        found.retain(|d| {
+            wanted
+                .iter()
+                .any(|w| d.file == *w || d.file.starts_with(&format!("{w}/")))
+        });
+    }
+    let text = match args.format {
+        CheckFormat::Human => super::human(&root, &found, std::io::stdout().is_terminal()),
+        CheckFormat::Github => diagnostics::render_github(&found),
+        CheckFormat::Json => diagnostics::render_json(&found),
+    };
+    print!("{text}");
+    let errors = diagnostics::count(&found, Severity::Error);
+    let warnings = diagnostics::count(&found, Severity::Warning);
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    if args.format == CheckFormat::Human && found.is_empty() {
+        println!(
+            "{} requests and {} guide pages checked: no problems",
+            site.requests.len(),
+            site.guide.len()
+        );
+    }
+    Ok(if failed {
+        Outcome::InputErrors
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The given paths as root-relative, `/`-separated strings; each must exist.
+fn relative_paths(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<String>> {
+    let root_abs = std::fs::canonicalize(root)?;
+    let mut out = Vec::new();
+    for path in paths {
+        let candidate = if path.is_absolute() {
+            path.clone()
+        } else {
+            root.join(path)
+        };
+        let Ok(abs) = std::fs::canonicalize(&candidate) else {
+            bail!("{}: no such file under {}", path.display(), root.display());
+        };
+        let Ok(rel) = abs.strip_prefix(&root_abs) else {
+            bail!(
+                "{}: outside the site root {}",
+                path.display(),
+                root.display()
+            );
+        };
+        out.push(rel.to_string_lossy().replace('\\', "/"));
+    }
+    Ok(out)
+}

@@ -1,0 +1,73 @@
+//! `jobgate status`.
+
+use anyhow::bail;
+
+use crate::cli::{StatusArgs, TextOrJson};
+use crate::site::api;
+
+use super::Outcome;
+
+pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
+    let today = super::resolve_today(args.site.today)?;
+    let Some(site) = super::checked_site(&args.site.root, today)? else {
+        return Ok(Outcome::InputErrors);
+    };
+    let config = site.config.as_ref().expect("checked");
+    for id in &args.ids {
+        if !site.requests.iter().any(|l| &l.id == id) {
+            bail!("no request `{id}` in {}/requests", args.site.root.display());
+        }
+    }
+    let entries: Vec<api::StatusEntry> = site
+        .requests
+        .iter()
+        .filter(|l| args.ids.is_empty() || args.ids.contains(&l.id))
+        .map(|l| api::status_entry(l, config, today))
+        .collect();
+    match args.format {
+        TextOrJson::Json => print!("{}", api::to_json(&entries)),
+        TextOrJson::Text => print!("{}", table(&entries)),
+    }
+    Ok(Outcome::Clean)
+}
+
+fn table(entries: &[api::StatusEntry]) -> String {
+    let rows: Vec<[String; 5]> = entries
+        .iter()
+        .map(|e| {
+            [
+                e.id.to_owned(),
+                e.state.as_str().to_owned(),
+                e.target_release.to_string(),
+                e.release_fit.map_or("-", |f| f.as_str()).to_owned(),
+                e.run_weekend.to_string(),
+            ]
+        })
+        .collect();
+    let headers = ["ID", "STATE", "RELEASE", "FIT", "RUN WEEKEND"];
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = |cells: [&str; 5], action: &str| {
+        for (cell, width) in cells.iter().zip(&widths) {
+            out.push_str(&format!("{cell:<width$}  "));
+        }
+        out.push_str(action);
+        out.push('\n');
+    };
+    line(headers, "NEXT ACTION");
+    for (row, e) in rows.iter().zip(entries) {
+        line(
+            [&row[0], &row[1], &row[2], &row[3], &row[4]],
+            &e.next_action,
+        );
+    }
+    out
+}

@@ -1,0 +1,251 @@
+//! Reading a site from disk: settings, request files and guide pages.
+//!
+//! Only this module and the output writer touch the file system. Symbolic links are never
+//! followed and nothing outside the site root is read.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use crate::config::{self, SITE_FILE, SiteConfig};
+use crate::diagnostics::{Code, Diagnostic, Sources, Span};
+use crate::request::{self, Loaded};
+
+use super::guide::{self, GuidePage};
+
+pub const REQUESTS_DIR: &str = "requests";
+pub const GUIDE_DIR: &str = "content/guide";
+
+/// Everything read from a site root, with the problems found while reading it.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Option<SiteConfig>,
+    /// Requests that parsed, sorted by id.
+    pub requests: Vec<Loaded>,
+    /// Guide pages, in reading order (weight, then slug).
+    pub guide: Vec<GuidePage>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the site at `root`. I/O failures are errors; problems in the files are diagnostics.
+pub fn load(root: &Path) -> anyhow::Result<Site> {
+    let mut diagnostics = Vec::new();
+    let config = load_config(root, &mut diagnostics)?;
+    let request_files = list(root, REQUESTS_DIR, &mut diagnostics)?;
+    let guide_files = list(root, GUIDE_DIR, &mut diagnostics)?;
+
+    let parsed: Vec<(Option<Loaded>, Vec<Diagnostic>)> = request_files
+        .par_iter()
+        .filter_map(|file| load_request(root, file).transpose())
+        .collect::<anyhow::Result<_>>()?;
+    let mut requests = Vec::with_capacity(parsed.len());
+    for (loaded, found) in parsed {
+        requests.extend(loaded);
+        diagnostics.extend(found);
+    }
+    requests.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut guide = Vec::new();
+    for file in &guide_files {
+        let Some(slug) = file
+            .strip_prefix(GUIDE_DIR)
+            .and_then(|f| f.strip_prefix('/'))
+            .and_then(|f| f.strip_suffix(".md"))
+        else {
+            continue;
+        };
+        if !request::is_valid_id(slug) {
+            diagnostics.push(Diagnostic::new(
+                Code::BadId,
+                file,
+                Span::FILE,
+                format!(
+                    "`{slug}` is not a valid page name: use lower-case letters, digits and `-`"
+                ),
+            ));
+            continue;
+        }
+        let text = read_text(root, file, &mut diagnostics)?;
+        if let Some(text) = text
+            && let Some(page) = guide::parse(slug, file, &text, &mut diagnostics)
+        {
+            guide.push(page);
+        }
+    }
+    guide.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+
+    Ok(Site {
+        root: root.to_owned(),
+        config,
+        requests,
+        guide,
+        diagnostics,
+    })
+}
+
+fn load_config(
+    root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Option<SiteConfig>> {
+    let path = root.join(SITE_FILE);
+    if !path.exists() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::BadConfig,
+                SITE_FILE,
+                Span::FILE,
+                format!("no {SITE_FILE} under {}", root.display()),
+            )
+            .with_help("run jobgate in the site's root folder, or pass --root DIR"),
+        );
+        return Ok(None);
+    }
+    let Some(text) = read_text(root, SITE_FILE, diagnostics)? else {
+        return Ok(None);
+    };
+    match config::parse(&text) {
+        Ok(config) => Ok(Some(config)),
+        Err(found) => {
+            diagnostics.extend(found);
+            Ok(None)
+        }
+    }
+}
+
+/// Reads and parses one request file; `None` for files that are not requests.
+fn load_request(
+    root: &Path,
+    file: &str,
+) -> anyhow::Result<Option<(Option<Loaded>, Vec<Diagnostic>)>> {
+    let Some(name) = file.strip_prefix("requests/") else {
+        return Ok(None);
+    };
+    if name == "schema.json" || name.ends_with(".md") {
+        return Ok(None);
+    }
+    let Some(id) = name.strip_suffix(".yaml") else {
+        let help = if name.ends_with(".yml") {
+            "rename it to end in `.yaml`"
+        } else {
+            "request files are named `<id>.yaml`"
+        };
+        let d = Diagnostic::new(
+            Code::BadId,
+            file,
+            Span::FILE,
+            format!("`{name}` is not a request file name"),
+        )
+        .with_help(help);
+        return Ok(Some((None, vec![d])));
+    };
+    let mut diagnostics = Vec::new();
+    if !request::is_valid_id(id) {
+        diagnostics.push(
+            Diagnostic::new(Code::BadId, file, Span::FILE, format!("`{id}` is not a valid request id"))
+                .with_help("ids are 3–64 characters of lower-case letters, digits and `-`, starting with a letter or digit"),
+        );
+    }
+    let path = root.join(file);
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let (parsed, found) = request::parse(&bytes, file);
+    diagnostics.extend(found);
+    let loaded = parsed
+        .filter(|_| request::is_valid_id(id))
+        .map(|request| Loaded {
+            id: id.to_owned(),
+            file: file.to_owned(),
+            request,
+        });
+    Ok(Some((loaded, diagnostics)))
+}
+
+fn read_text(
+    root: &Path,
+    file: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Option<String>> {
+    let path = root.join(file);
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Some(text)),
+        Err(_) => {
+            diagnostics.push(Diagnostic::new(
+                Code::NotUtf8,
+                file,
+                Span::FILE,
+                "the file is not UTF-8",
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// The files directly in `root/dir`, as sorted relative paths; links are reported, not followed.
+fn list(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> anyhow::Result<Vec<String>> {
+    let folder = root.join(dir);
+    match std::fs::symlink_metadata(&folder) {
+        Err(_) => return Ok(Vec::new()),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            diagnostics.push(symlink(dir));
+            return Ok(Vec::new());
+        }
+        Ok(_) => {}
+    }
+    let walker = ignore::WalkBuilder::new(&folder)
+        .max_depth(Some(1))
+        .follow_links(false)
+        .hidden(true)
+        .parents(false)
+        .build();
+    let mut files = Vec::new();
+    for entry in walker {
+        let entry = entry.with_context(|| format!("listing {}", folder.display()))?;
+        if entry.depth() == 0 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let relative = format!("{dir}/{name}");
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_symlink() {
+            diagnostics.push(symlink(&relative));
+        } else if kind.is_file() {
+            files.push(relative);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn symlink(file: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Unreadable,
+        file,
+        Span::FILE,
+        "symbolic links are not followed",
+    )
+    .with_help("replace the link with the file itself")
+}
+
+/// The text of every file named in `diagnostics`, for snippets.
+pub fn sources(root: &Path, diagnostics: &[Diagnostic]) -> Sources {
+    let mut sources = Sources::new();
+    for d in diagnostics {
+        if sources.contains_key(&d.file) {
+            continue;
+        }
+        let path = root.join(&d.file);
+        let is_plain_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if let Some(text) = is_plain_file
+            .then(|| std::fs::read(&path).ok())
+            .flatten()
+            .and_then(|b| String::from_utf8(b).ok())
+        {
+            sources.insert(d.file.clone(), text);
+        }
+    }
+    sources
+}

@@ -1,0 +1,374 @@
+//! Which pages and files a site has, and the data each one is rendered from.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+use minijinja::value::Value;
+use serde::Serialize;
+
+use crate::calendar::{self, ReleaseDates};
+use crate::config::SiteConfig;
+use crate::month::Month;
+use crate::status::{Fit, State};
+use crate::theme::Theme;
+
+use super::load::Site;
+use super::output::Staging;
+use super::render::{self, JobView, Page, Renderer};
+use super::{api, ical};
+
+/// One line of a jobs list.
+#[derive(Clone, Debug, Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    title: &'a str,
+    author: &'a str,
+    kind: &'a str,
+    target_release: String,
+    essential: bool,
+    state: State,
+    state_label: &'static str,
+    fit: Option<Fit>,
+    fit_label: Option<&'static str>,
+    blocker: bool,
+    run_weekend: NaiveDate,
+    next_action: &'a str,
+}
+
+fn row<'a>(job: &'a JobView<'a>) -> Row<'a> {
+    let r = job.r;
+    Row {
+        id: job.id,
+        title: &r.title,
+        author: &r.author,
+        kind: match *r.kind {
+            crate::request::Kind::New => "new",
+            crate::request::Kind::Existing => "existing",
+        },
+        target_release: r.target_release.to_string(),
+        essential: r.essential,
+        state: job.status.state,
+        state_label: job.status.state.label(),
+        fit: job.status.fit,
+        fit_label: job.status.fit.map(Fit::label),
+        blocker: job.status.blocker,
+        run_weekend: job.status.run_weekend,
+        next_action: &job.status.next_action,
+    }
+}
+
+/// The releases a site shows: last month and the next eleven, plus every targeted one.
+pub fn shown_releases(site: &Site, config: &SiteConfig, today: NaiveDate) -> Vec<ReleaseDates> {
+    let mut months: Vec<Month> = (-1..=10).map(|n| Month::of(today).shift(n)).collect();
+    months.extend(site.requests.iter().map(|l| *l.request.target_release));
+    months.sort();
+    months.dedup();
+    months
+        .into_iter()
+        .map(|m| calendar::release_dates(config, m))
+        .collect()
+}
+
+/// Renders every page and file of the site into `staging`; returns how many were written.
+pub fn write_all(
+    site: &Site,
+    config: &SiteConfig,
+    theme: &Theme,
+    today: NaiveDate,
+    staging: &Staging,
+) -> anyhow::Result<usize> {
+    let renderer = Renderer::new(theme, config, &config.base_url, today)?;
+    let jobs: Vec<JobView> = site
+        .requests
+        .iter()
+        .map(|l| render::job_view(l, config, today))
+        .collect();
+    let rows: Vec<Row> = jobs.iter().map(row).collect();
+    let releases = shown_releases(site, config, today);
+    let nav = render::guide_nav(&site.guide);
+    let mut pages = Vec::new();
+
+    // Home.
+    let next = calendar::release_dates(config, calendar::release_for_cutoff_after(config, today));
+    let weekend = if calendar::is_run_day(&config.policy, today) {
+        calendar::weekend_start_on_or_before(&config.policy, today)
+    } else {
+        calendar::weekend_start_after(&config.policy, today)
+    };
+    let this_weekend: Vec<&Row> = rows
+        .iter()
+        .filter(|r| {
+            r.run_weekend == weekend
+                && matches!(
+                    r.state,
+                    State::Scheduled | State::Submitted | State::Overdue
+                )
+        })
+        .collect();
+    let attention: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.state.needs_attention() || r.blocker || r.fit == Some(Fit::AtRisk))
+        .collect();
+    pages.push(Page::new(
+        "",
+        "home.html",
+        crate::ctx! {
+            nav => &nav,
+            next => &next,
+            days_left => (next.cutoff - today).num_days(),
+            weekend => weekend,
+            weekend_end => calendar::weekend_end(&config.policy, weekend),
+            this_weekend => this_weekend,
+            attention => attention,
+            counts => state_counts(&rows),
+            total => rows.len(),
+        },
+    ));
+
+    // Guide.
+    pages.push(Page::new(
+        "guide/",
+        "guide_index.html",
+        crate::ctx! { nav => &nav },
+    ));
+    for (i, page) in site.guide.iter().enumerate() {
+        pages.push(Page::new(
+            format!("guide/{}/", page.slug),
+            "guide.html",
+            crate::ctx! {
+                nav => &nav,
+                page => crate::ctx! {
+                    slug => &page.slug,
+                    title => &page.title,
+                    description => &page.description,
+                    html => Value::from_safe_string(page.body.html.clone()),
+                    headings => &page.body.headings,
+                    edit_url => format!("https://github.com/{}/edit/main/{}", config.site_repository, page.file),
+                },
+                prev => i.checked_sub(1).map(|p| &site.guide[p].slug),
+                prev_title => i.checked_sub(1).map(|p| &site.guide[p].title),
+                next => site.guide.get(i + 1).map(|p| &p.slug),
+                next_title => site.guide.get(i + 1).map(|p| &p.title),
+            },
+        ));
+    }
+
+    // Jobs: the index, one view per state and per release, and one page per request.
+    let release_months: Vec<String> = {
+        let mut m: Vec<String> = rows.iter().map(|r| r.target_release.clone()).collect();
+        m.sort();
+        m.dedup();
+        m
+    };
+    let filters = crate::ctx! {
+        states => State::ALL.iter().map(|s| crate::ctx! { key => s.as_str(), label => s.label() }).collect::<Vec<_>>(),
+        releases => &release_months,
+    };
+    pages.push(Page::new(
+        "jobs/",
+        "jobs.html",
+        crate::ctx! { nav => &nav, rows => &rows, filters => &filters, heading => "All requests" },
+    ));
+    for state in State::ALL {
+        let subset: Vec<&Row> = rows.iter().filter(|r| r.state == state).collect();
+        pages.push(Page::new(
+            format!("jobs/state/{}/", state.as_str()),
+            "jobs.html",
+            crate::ctx! { nav => &nav, rows => subset, filters => &filters, heading => format!("{} requests", state.label()), current_state => state.as_str() },
+        ));
+    }
+    for month in &release_months {
+        let subset: Vec<&Row> = rows.iter().filter(|r| &r.target_release == month).collect();
+        pages.push(Page::new(
+            format!("jobs/release/{month}/"),
+            "jobs.html",
+            crate::ctx! { nav => &nav, rows => subset, filters => &filters, heading => format!("Requests for {month}"), current_release => month },
+        ));
+    }
+    for job in &jobs {
+        pages.push(Page::new(
+            format!("jobs/{}/", job.id),
+            "job.html",
+            crate::ctx! { nav => &nav, job => job },
+        ));
+    }
+
+    // Releases: the calendar and one readiness page per release.
+    let mut by_release: BTreeMap<Month, Vec<&Row>> = BTreeMap::new();
+    for (job, row) in jobs.iter().zip(&rows) {
+        by_release
+            .entry(*job.r.target_release)
+            .or_default()
+            .push(row);
+    }
+    pages.push(Page::new(
+        "releases/",
+        "releases.html",
+        crate::ctx! {
+            nav => &nav,
+            releases => &releases,
+            grids => month_grids(config, &releases, today),
+        },
+    ));
+    for dates in &releases {
+        let mut members = by_release.remove(&dates.release).unwrap_or_default();
+        members.sort_by_key(|r| (fit_rank(r), r.id));
+        pages.push(Page::new(
+            format!("releases/{}/", dates.release),
+            "release.html",
+            crate::ctx! { nav => &nav, release => dates, rows => members },
+        ));
+    }
+
+    pages.push(Page::new(
+        "404.html",
+        "404.html",
+        crate::ctx! { nav => &nav },
+    ));
+
+    let mut written = render::write_pages(&renderer, pages, staging)?;
+    for (name, bytes) in &theme.assets {
+        staging.write(name, bytes)?;
+        written += 1;
+    }
+    let files = [
+        ("sitemap.xml", sitemap(site, config, &releases)),
+        (
+            "calendar.ics",
+            ical::calendar(
+                &config.title,
+                ical::host_of(&config.base_url),
+                &releases,
+                &site.requests,
+                today,
+            ),
+        ),
+        (
+            "api/requests.json",
+            api::to_json(
+                &site
+                    .requests
+                    .iter()
+                    .map(|l| api::request_entry(l, config, today))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        (
+            "api/releases.json",
+            api::to_json(&api::release_entries(&releases, &site.requests)),
+        ),
+        ("schema/request.json", crate::request::json_schema()),
+    ];
+    for (name, text) in &files {
+        staging.write(name, text.as_bytes())?;
+    }
+    Ok(written + files.len())
+}
+
+/// Blockers first, then at risk, missed, on track, in, withdrawn.
+fn fit_rank(row: &Row) -> u8 {
+    match (row.blocker, row.fit) {
+        (true, _) => 0,
+        (_, Some(Fit::AtRisk)) => 1,
+        (_, Some(Fit::Missed)) => 2,
+        (_, Some(Fit::OnTrack)) => 3,
+        (_, Some(Fit::In)) => 4,
+        (_, None) => 5,
+    }
+}
+
+fn state_counts(rows: &[Row]) -> Vec<Value> {
+    State::ALL
+        .iter()
+        .map(|s| {
+            crate::ctx! {
+                key => s.as_str(),
+                label => s.label(),
+                count => rows.iter().filter(|r| r.state == *s).count(),
+            }
+        })
+        .collect()
+}
+
+/// A month of the calendar as weeks of days, each day marked with what falls on it.
+fn month_grids(config: &SiteConfig, releases: &[ReleaseDates], today: NaiveDate) -> Vec<Value> {
+    let mut marks: BTreeMap<NaiveDate, Vec<Value>> = BTreeMap::new();
+    for r in releases {
+        let release = r.release.to_string();
+        let mut mark = |day: NaiveDate, kind: &str, label: String| {
+            marks
+                .entry(day)
+                .or_default()
+                .push(crate::ctx! { kind => kind, label => label, release => &release });
+        };
+        mark(r.cutoff, "cutoff", format!("Cutoff {release}"));
+        mark(
+            r.last_submission,
+            "last-submission",
+            format!("Last submission {release}"),
+        );
+        mark(
+            r.last_run_weekend,
+            "last-run",
+            format!("Last run weekend {release}"),
+        );
+        mark(
+            r.recommended_by,
+            "recommended",
+            format!("Recommended by {release}"),
+        );
+    }
+    (-1..=10)
+        .map(|n| {
+            let month = Month::of(today).shift(n);
+            let first = month.first_day();
+            let lead = first.weekday().num_days_from_monday() as u64;
+            let start = first.checked_sub_days(Days::new(lead)).unwrap_or(first);
+            let mut weeks = Vec::new();
+            let mut day = start;
+            while day <= month.last_day() {
+                let week: Vec<Value> = (0..7)
+                    .map(|i| {
+                        let d = day.checked_add_days(Days::new(i)).unwrap_or(day);
+                        crate::ctx! {
+                            date => d,
+                            day => d.day(),
+                            in_month => Month::of(d) == month,
+                            today => d == today,
+                            run_day => calendar::is_run_day(&config.policy, d),
+                            marks => marks.get(&d).cloned().unwrap_or_default(),
+                        }
+                    })
+                    .collect();
+                weeks.push(week);
+                day = day.checked_add_days(Days::new(7)).unwrap_or(NaiveDate::MAX);
+            }
+            crate::ctx! { month => month.to_string(), name => month.long_name(), weeks => weeks }
+        })
+        .collect()
+}
+
+fn sitemap(site: &Site, config: &SiteConfig, releases: &[ReleaseDates]) -> String {
+    let mut paths = vec![
+        String::new(),
+        "guide/".into(),
+        "jobs/".into(),
+        "releases/".into(),
+    ];
+    paths.extend(site.guide.iter().map(|p| format!("guide/{}/", p.slug)));
+    paths.extend(site.requests.iter().map(|l| format!("jobs/{}/", l.id)));
+    paths.extend(releases.iter().map(|r| format!("releases/{}/", r.release)));
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in paths {
+        out.push_str("  <url><loc>");
+        out.push_str(&super::markdown::escape_attr(&format!(
+            "{}{path}",
+            config.base_url
+        )));
+        out.push_str("</loc></url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}

@@ -1,0 +1,317 @@
+//! Turning the loaded site into pages with the theme's templates.
+//!
+//! Templates are compiled once; pages are rendered in parallel and written straight into the
+//! staging folder, so memory does not grow with the number of pages.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, anyhow};
+use chrono::NaiveDate;
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, context};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::request::{Loaded, Request, pattern};
+use crate::status::{self, Status};
+use crate::theme::Theme;
+
+use super::guide::GuidePage;
+use super::markdown;
+use super::output::Staging;
+
+/// Like minijinja's `context!`, but any `Serialize` value may be given.
+#[macro_export]
+macro_rules! ctx {
+    ($($key:ident => $value:expr),* $(,)?) => {
+        minijinja::context! { $($key => minijinja::Value::from(minijinja::value::Serde(&$value))),* }
+    };
+}
+
+/// One request with everything derived from it, as templates see it.
+#[derive(Debug, Serialize)]
+pub struct JobView<'a> {
+    pub id: &'a str,
+    pub file: &'a str,
+    pub r: &'a Request,
+    pub status: Status,
+    pub state_label: &'static str,
+    pub fit_label: Option<&'static str>,
+    pub edit_url: String,
+    pub source_url: String,
+    pub runs: Vec<RunView>,
+}
+
+/// A run with its output lines checked against the expected patterns.
+#[derive(Debug, Serialize)]
+pub struct RunView {
+    pub number: usize,
+    pub output_matches: bool,
+    pub passing: bool,
+    pub stdout: Vec<Line>,
+    pub stderr: Vec<Line>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Line {
+    pub text: String,
+    pub matched: bool,
+}
+
+fn lines(text: &str, patterns: &[impl AsRef<str>]) -> Vec<Line> {
+    let unmatched = pattern::unmatched_lines(text, patterns);
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Line {
+            text: l.to_owned(),
+            matched: !unmatched.contains(&l),
+        })
+        .collect()
+}
+
+pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -> JobView<'a> {
+    let r = &loaded.request;
+    let success: Vec<&str> = r
+        .output
+        .success
+        .expected
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    let failure: Vec<&str> = r
+        .output
+        .failure
+        .expected
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    let runs = r
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| RunView {
+            number: i + 1,
+            output_matches: status::output_matches(run, &r.output),
+            passing: status::is_passing_backup_run(run, &r.output),
+            stdout: lines(&run.stdout, &success),
+            stderr: lines(&run.stderr, &failure),
+        })
+        .collect();
+    let status = status::derive(r, config, today);
+    JobView {
+        id: &loaded.id,
+        file: &loaded.file,
+        r,
+        state_label: status.state.label(),
+        fit_label: status.fit.map(status::Fit::label),
+        status,
+        edit_url: format!(
+            "https://github.com/{}/edit/main/{}",
+            config.site_repository, loaded.file
+        ),
+        source_url: format!(
+            "https://github.com/{}/blob/main/{}",
+            config.site_repository, loaded.file
+        ),
+        runs,
+    }
+}
+
+/// The template environment of one build.
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    pub fn new(
+        theme: &Theme,
+        config: &SiteConfig,
+        base_url: &str,
+        today: NaiveDate,
+    ) -> anyhow::Result<Renderer> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+        env.set_auto_escape_callback(|name| {
+            if [".html", ".xml", ".svg"]
+                .iter()
+                .any(|ext| name.ends_with(ext))
+            {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        // Our own HTML escaping: the same five characters, but `/` is left alone so that
+        // URLs stay readable in the page source.
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), AutoEscape::Html)
+                && !value.is_safe()
+                && let Some(text) = value.as_str()
+            {
+                return out
+                    .write_str(&markdown::escape_attr(text))
+                    .map_err(minijinja::Error::from);
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
+        for (name, source) in &theme.templates {
+            env.add_template_owned(name.clone(), source.clone())
+                .map_err(|e| anyhow!("{e:#}"))
+                .with_context(|| format!("compiling template {name}"))?;
+        }
+        env.add_filter("markdown", |text: &str| {
+            Value::from_safe_string(markdown::render(text).html)
+        });
+        env.add_filter("date", format_date);
+        env.add_filter("short_date", short_date);
+        env.add_function("link", link);
+        env.add_global(
+            "site",
+            to_value(&context! {
+                title => &config.title,
+                base_url => base_url,
+                contact => &config.contact,
+                repository => &config.repository,
+                site_repository => &config.site_repository,
+                admins => &config.admins,
+                coordinators => &config.coordinators,
+            }),
+        );
+        env.add_global("today", today.format("%Y-%m-%d").to_string());
+        Ok(Renderer { env })
+    }
+
+    /// Renders `template` for the page at `path` (e.g. `jobs/x/`), with `ctx` added.
+    pub fn render(&self, template: &str, path: &str, ctx: Value) -> anyhow::Result<String> {
+        let depth = path.matches('/').count();
+        let root = "../".repeat(depth);
+        let template_ref = self
+            .env
+            .get_template(template)
+            .map_err(|e| anyhow!("{e:#}"))?;
+        template_ref
+            .render(context! { root => root, path => path, ..ctx })
+            .map_err(|e| anyhow!("{e:#}"))
+            .with_context(|| format!("rendering {template} for /{path}"))
+    }
+}
+
+/// Any serialisable value, as templates see it.
+pub fn to_value<T: Serialize>(value: &T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}
+
+/// `link("jobs/")` → a relative link from the current page that also works from disk.
+fn link(state: &State, target: &str) -> Value {
+    let root = state
+        .lookup("root")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let (path, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, format!("#{f}")),
+        None => (target, String::new()),
+    };
+    let file = if path.is_empty() || path.ends_with('/') {
+        "index.html"
+    } else {
+        ""
+    };
+    Value::from_safe_string(markdown::escape_attr(&format!(
+        "{root}{path}{file}{fragment}"
+    )))
+}
+
+fn parse_iso(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+}
+
+/// "28 Nov 2026".
+fn format_date(value: &str) -> String {
+    parse_iso(value).map_or_else(|| value.to_owned(), |d| d.format("%-d %b %Y").to_string())
+}
+
+/// "Sat 28 Nov".
+fn short_date(value: &str) -> String {
+    parse_iso(value).map_or_else(|| value.to_owned(), |d| d.format("%a %-d %b").to_string())
+}
+
+/// A page to write: its URL path (a folder ending in `/`, or a file) and how to make it.
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    pub ctx: Value,
+}
+
+impl Page {
+    pub fn new(path: impl Into<String>, template: &'static str, ctx: Value) -> Page {
+        Page {
+            path: path.into(),
+            template,
+            ctx,
+        }
+    }
+
+    /// The file the page is written to.
+    pub fn file(&self) -> String {
+        if self.path.is_empty() || self.path.ends_with('/') {
+            format!("{}index.html", self.path)
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+/// Renders and writes `pages` in parallel.
+pub fn write_pages(
+    renderer: &Renderer,
+    pages: Vec<Page>,
+    staging: &Staging,
+) -> anyhow::Result<usize> {
+    let count = pages.len();
+    pages.into_par_iter().try_for_each(|page| {
+        let html = renderer.render(page.template, &page.path, page.ctx.clone())?;
+        staging.write(&page.file(), html.as_bytes())
+    })?;
+    Ok(count)
+}
+
+/// The guide's navigation, shared by every page.
+pub fn guide_nav(pages: &[GuidePage]) -> Value {
+    let nav: Vec<BTreeMap<&str, &str>> = pages
+        .iter()
+        .map(|p| {
+            BTreeMap::from([
+                ("slug", p.slug.as_str()),
+                ("title", p.title.as_str()),
+                ("description", p.description.as_str()),
+            ])
+        })
+        .collect();
+    to_value(&nav)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_map_to_index_files() {
+        assert_eq!(Page::new("", "x", Value::UNDEFINED).file(), "index.html");
+        assert_eq!(
+            Page::new("jobs/a/", "x", Value::UNDEFINED).file(),
+            "jobs/a/index.html"
+        );
+        assert_eq!(
+            Page::new("404.html", "x", Value::UNDEFINED).file(),
+            "404.html"
+        );
+    }
+
+    #[test]
+    fn dates_read_well() {
+        assert_eq!(format_date("2026-11-28"), "28 Nov 2026");
+        assert_eq!(short_date("2026-11-28"), "Sat 28 Nov");
+        assert_eq!(format_date("soon"), "soon");
+    }
+}

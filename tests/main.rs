@@ -1,0 +1,3 @@
+//! The integration suite: one binary, a module per feature, fixture sites under `fixtures/`.
+
+mod suite;
