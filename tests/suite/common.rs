@@ -83,8 +83,16 @@ impl TempSite {
 
     /// Runs `jobgate <args>` with `--root` set to this site.
     pub fn run(&self, args: &[&str]) -> Run {
+        let root = self.path().to_str().unwrap().to_owned();
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--root", &root]);
+        self.run_bare(&all)
+    }
+
+    /// Runs `jobgate <args>` in this site's folder, adding nothing.
+    pub fn run_bare(&self, args: &[&str]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_jobgate"));
-        command.args(args).arg("--root").arg(self.path());
+        command.args(args);
         command
             .current_dir(self.path())
             .env_remove("SOURCE_DATE_EPOCH")

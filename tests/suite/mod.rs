@@ -1,3 +1,5 @@
 mod build;
+mod commands;
 mod common;
 mod escaping;
+mod schema;
