@@ -2,4 +2,5 @@ mod build;
 mod commands;
 mod common;
 mod escaping;
+mod guard;
 mod schema;
