@@ -163,8 +163,15 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
                 .with_help("start from `jobgate new <id>` or copy the example in the guide"),
         );
     }
+    // Limits stated in the README: nesting, anchors, aliases and nodes per file.
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_aliases: 50_000,
+            max_anchors: 50_000,
+            max_nodes: 250_000,
+        },
     };
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(raw) => Ok(to_node(raw)),
@@ -530,6 +537,26 @@ mod tests {
         for text in ["", "  \n", "# just a comment\n"] {
             assert_eq!(parse(text, "x.yaml").unwrap_err().code, Code::EmptyFile);
         }
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_hit_the_limits() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (name, prev) in ["b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["a", "b", "c", "d", "e", "f", "g"])
+        {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let err = parse(&bomb, "x.yaml").unwrap_err();
+        assert_eq!(err.code, Code::TooLarge, "{}", err.message);
+        let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse(&deep, "x.yaml").unwrap_err();
+        assert!(
+            matches!(err.code, Code::TooLarge | Code::YamlSyntax),
+            "{err:?}"
+        );
     }
 
     #[test]

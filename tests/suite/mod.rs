@@ -3,4 +3,5 @@ mod commands;
 mod common;
 mod escaping;
 mod guard;
+mod readme;
 mod schema;
