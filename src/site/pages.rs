@@ -211,12 +211,26 @@ pub fn write_all(
         },
     ));
     for dates in &releases {
-        let mut members = by_release.remove(&dates.release).unwrap_or_default();
-        members.sort_by_key(|r| (fit_rank(r), r.id));
+        let members = by_release.remove(&dates.release).unwrap_or_default();
+        let groups: Vec<Value> = FIT_GROUPS
+            .iter()
+            .enumerate()
+            .map(|(rank, (key, label))| {
+                let rows: Vec<&&Row> = members.iter().filter(|r| fit_rank(r) == rank).collect();
+                crate::ctx! { key => key, label => label, rows => rows }
+            })
+            .collect();
         pages.push(Page::new(
             format!("releases/{}/", dates.release),
             "release.html",
-            crate::ctx! { nav => &nav, release => dates, rows => members },
+            crate::ctx! {
+                nav => &nav,
+                release => dates,
+                groups => groups,
+                total => members.len(),
+                ready => members.iter().filter(|r| r.fit == Some(Fit::In)).count(),
+                blockers => members.iter().filter(|r| r.blocker).count(),
+            },
         ));
     }
 
@@ -265,8 +279,18 @@ pub fn write_all(
     Ok(written + files.len())
 }
 
-/// Blockers first, then at risk, missed, on track, in, withdrawn.
-fn fit_rank(row: &Row) -> u8 {
+/// How a release page groups its requests, most urgent first; the index is [`fit_rank`].
+const FIT_GROUPS: [(&str, &str); 6] = [
+    ("blocker", "Release blockers"),
+    ("at-risk", "At risk"),
+    ("missed", "Not going into this release"),
+    ("on-track", "On track"),
+    ("in", "In the release"),
+    ("withdrawn", "Withdrawn"),
+];
+
+/// The position of a row's group in [`FIT_GROUPS`].
+fn fit_rank(row: &Row) -> usize {
     match (row.blocker, row.fit) {
         (true, _) => 0,
         (_, Some(Fit::AtRisk)) => 1,

@@ -1,4 +1,5 @@
 mod build;
+mod calendar_pages;
 mod commands;
 mod common;
 mod escaping;

@@ -1,0 +1,98 @@
+//! What the release team and admins see: the home page, release readiness, the calendar grid.
+
+use super::common::TempSite;
+
+fn built_on(today: &str) -> TempSite {
+    let site = TempSite::repository();
+    let out = site.path().join("public");
+    let run = site.run(&["build", "--today", today, "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    site
+}
+
+#[test]
+fn home_shows_the_next_cutoff_this_weekend_and_what_needs_attention() {
+    let site = built_on("2026-11-27");
+    let home = site.read("public/index.html");
+    for needle in [
+        r#"<a href="releases/2026-12/index.html">2026-12 (3.5.0)</a>"#,
+        "Cut on <strong>28 Nov 2026</strong>: tomorrow.",
+        "Sat 28 Nov – Sun 29 Nov",
+        r#"<a href="jobs/migrate-question-state-schema/index.html">Migrate QuestionModel state schema from v56 to v57</a>"#,
+        "No answer for 4 days — write to oppia-release-team@googlegroups.com.",
+        "Results were due 23 Nov but no run is recorded",
+        "Not going into 2026-11",
+    ] {
+        assert!(home.contains(needle), "{needle:?} not on the home page");
+    }
+}
+
+#[test]
+fn an_essential_job_that_misses_the_cut_blocks_the_release() {
+    let before = built_on("2026-11-27").read("public/releases/2026-12/index.html");
+    assert!(before.contains("0 release blockers"), "{before}");
+    let after = built_on("2026-11-28").read("public/releases/2026-12/index.html");
+    assert!(
+        after.contains("1 release blocker;") || after.contains("1 release blocker."),
+        "{after}"
+    );
+    let blockers = after
+        .find(r#"id="group-blocker""#)
+        .expect("a blocker group");
+    let in_release = after.find(r#"id="group-in""#).expect("an in group");
+    assert!(blockers < in_release, "blockers come first");
+    let job = built_on("2026-11-28").read("public/jobs/migrate-question-state-schema/index.html");
+    assert!(
+        job.contains("Release blocker: essential job not approved by the 2026-12 cutoff (28 Nov)."),
+        "{job}"
+    );
+}
+
+#[test]
+fn the_calendar_marks_cutoffs_and_links_them() {
+    let site = built_on("2026-11-27");
+    let page = site.read("public/releases/index.html");
+    assert!(
+        page.contains(r#"<h2 id="m-2026-10">October 2026</h2>"#),
+        "starts last month"
+    );
+    assert!(
+        page.contains(r#"<h2 id="m-2027-09">September 2027</h2>"#),
+        "ends eleven months ahead"
+    );
+    assert!(page.contains(r#"title="Cutoff 2026-12""#));
+    assert!(
+        page.contains(
+            r#"<a class="m" href="../releases/2026-12/index.html" title="Cutoff 2026-12">"#
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"aria-current="date">27</span>"#));
+}
+
+#[test]
+fn a_job_page_marks_what_is_late() {
+    let site = built_on("2026-11-27");
+    let page = site.read("public/jobs/remove-deprecated-user-roles/index.html");
+    assert!(
+        page.contains(r#"<span class="badge state-overdue">"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<li class="late">"#), "{page}");
+    assert!(
+        page.contains("<strong>Next:</strong> Results were due 23 Nov"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_jobs_index_filters_by_state_and_release_without_javascript() {
+    let site = built_on("2026-11-27");
+    let overdue = site.read("public/jobs/state/overdue/index.html");
+    assert!(overdue.contains("2 requests."), "{overdue}");
+    assert!(overdue.contains("remove-deprecated-user-roles"));
+    assert!(!overdue.contains("migrate-topic-summaries"));
+    let january = site.read("public/jobs/release/2027-01/index.html");
+    assert!(january.contains("regenerate-skill-opportunities"));
+    assert!(!january.contains("migrate-topic-summaries"));
+}
