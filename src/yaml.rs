@@ -291,7 +291,12 @@ impl<'a> Reader<'a> {
             Value::Map(entries) => Some(Fields {
                 entries,
                 used: vec![false; entries.len()],
-                owner: self.owner,
+                // At the top of a file there is no owning key: point at the map's first key.
+                owner: if self.owner == Span::FILE {
+                    node.span
+                } else {
+                    self.owner
+                },
             }),
             _ => {
                 self.wrong_type(node, &format!("a map of {what} fields"));
@@ -432,7 +437,7 @@ impl<'n> Fields<'n> {
     /// A field that must be present.
     pub fn required<T: FromNode>(&mut self, reader: &mut Reader, name: &str) -> Option<T> {
         if self.take(name).is_none() {
-            let message = if self.owner == Span::FILE {
+            let message = if reader.owner == Span::FILE {
                 format!("missing required field `{name}`")
             } else {
                 format!("missing required field `{name}` in this map")

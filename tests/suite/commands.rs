@@ -287,3 +287,16 @@ fn source_date_epoch_sets_today() {
     let with_flag = site.run(&["status", "--format", "json", "--today", TODAY]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), with_flag.stdout);
 }
+
+#[test]
+fn check_human_shows_every_problem_with_help() {
+    let site = TempSite::fixture("valid");
+    let text = site
+        .read("requests/migrate-topic-summaries.yaml")
+        .replace("summary: |", "sumary: |")
+        .replace("  tested_locally: true", "  tested_locally: [yes]");
+    site.write("requests/two-problems.yaml", &text);
+    let run = site.run(&["check", "--today", TODAY, "requests/two-problems.yaml"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("check_human_two_problems", run.stdout);
+}
