@@ -29,6 +29,8 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/404.html",
     "templates/releases.html",
     "templates/release.html",
+    "templates/feed.xml",
+    "templates/badge.svg",
     "static/style.css",
 ];
 

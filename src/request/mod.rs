@@ -174,6 +174,16 @@ pub enum Server {
     Production,
 }
 
+impl Server {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Server::Backup => "backup",
+            Server::Test => "test",
+            Server::Production => "production",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RunResult {

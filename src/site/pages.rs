@@ -15,7 +15,7 @@ use crate::theme::Theme;
 use super::load::Site;
 use super::output::Staging;
 use super::render::{self, JobView, Page, Renderer};
-use super::{api, ical};
+use super::{api, feed, ical};
 
 /// One line of a jobs list.
 #[derive(Clone, Debug, Serialize)]
@@ -191,7 +191,19 @@ pub fn write_all(
             "job.html",
             crate::ctx! { nav => &nav, job => job },
         ));
+        pages.push(Page::new(
+            format!("jobs/{}/badge.svg", job.id),
+            "badge.svg",
+            crate::ctx! { id => job.id, state => job.status.state, label => job.state_label },
+        ));
     }
+    let events = feed::events(&site.requests);
+    let updated = events.first().map_or(today, |e| e.date);
+    pages.push(Page::new(
+        "feed.xml",
+        "feed.xml",
+        crate::ctx! { events => events, updated => updated },
+    ));
 
     // Releases: the calendar and one readiness page per release.
     let mut by_release: BTreeMap<Month, Vec<&Row>> = BTreeMap::new();

@@ -96,3 +96,50 @@ fn the_jobs_index_filters_by_state_and_release_without_javascript() {
     assert!(january.contains("regenerate-skill-opportunities"));
     assert!(!january.contains("migrate-topic-summaries"));
 }
+
+#[test]
+fn the_feed_lists_request_events_newest_first_with_stable_ids() {
+    let site = built_on("2026-11-27");
+    let feed = site.read("public/feed.xml");
+    assert!(feed.starts_with(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+    ));
+    let dates: Vec<&str> = feed
+        .match_indices("<updated>")
+        .map(|(at, _)| &feed[at + 9..at + 19])
+        .collect();
+    assert!(dates.len() > 10, "{feed}");
+    assert!(
+        dates[1..].windows(2).all(|w| w[0] >= w[1]),
+        "entries newest first: {dates:?}"
+    );
+    assert_eq!(dates[0], dates[1], "the feed is as new as its newest entry");
+    let ids: Vec<&str> = feed
+        .match_indices("<id>")
+        .map(|(at, _)| &feed[at..at + feed[at..].find("</id>").unwrap()])
+        .collect();
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "ids are unique");
+    assert!(
+        feed.contains("<id>https://example.org/jobs/jobs/migrate-topic-summaries/#approval</id>")
+    );
+    assert!(feed.contains("<summary>@seanlip approved it for 2026-12.</summary>"));
+}
+
+#[test]
+fn each_job_has_a_status_badge_with_an_accessible_title() {
+    let site = built_on("2026-11-27");
+    let badge = site.read("public/jobs/remove-deprecated-user-roles/badge.svg");
+    assert!(
+        badge.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{badge}"
+    );
+    assert!(badge.contains(r#"role="img""#));
+    assert!(
+        badge.contains(
+            "<title id=\"t\">Backup-server test of remove-deprecated-user-roles: Overdue</title>"
+        ),
+        "{badge}"
+    );
+    assert!(badge.contains(">overdue</text>"));
+}
