@@ -176,9 +176,11 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(raw) => Ok(to_node(raw)),
         Err(error) => {
-            let span = error
+            let mut span = error
                 .location()
                 .map_or(Span::FILE, |location| span_of(&location));
+            // Errors carry lines and columns but not always byte offsets; snippets need both.
+            span.offset = offset_of(text, span.line, span.column);
             let message = syntax_message(&error.without_snippet().to_string());
             let code = if message.contains("budget") || message.contains("limit") {
                 Code::TooLarge
@@ -188,6 +190,21 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
             Err(Diagnostic::new(code, file, span, message))
         }
     }
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the text.
+fn offset_of(text: &str, line: u32, column: u32) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(rest.len(), |(i, _)| i);
+    start + within
 }
 
 /// serde-saphyr's messages carry their own position and a snippet; we keep the bare message.
@@ -534,6 +551,7 @@ mod tests {
         let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
         assert_eq!(err.code, Code::YamlSyntax);
         assert_eq!((err.span.line, err.span.column), (2, 2));
+        assert_eq!(err.span.offset, 10, "snippets need the byte offset too");
         assert!(!err.message.contains("line 2"), "{}", err.message);
     }
 

@@ -5,6 +5,7 @@
 
 pub mod parse;
 pub mod pattern;
+pub mod validate;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;

@@ -24,6 +24,8 @@ pub struct Site {
     pub config: Option<SiteConfig>,
     /// Requests that parsed, sorted by id.
     pub requests: Vec<Loaded>,
+    /// The id of every request file with a valid name, parsed or not, sorted.
+    pub request_ids: Vec<String>,
     /// Guide pages, in reading order (weight, then slug).
     pub guide: Vec<GuidePage>,
     pub diagnostics: Vec<Diagnostic>,
@@ -76,10 +78,17 @@ pub fn load(root: &Path) -> anyhow::Result<Site> {
     }
     guide.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
 
+    let request_ids = request_files
+        .iter()
+        .filter_map(|f| f.strip_prefix("requests/")?.strip_suffix(".yaml"))
+        .filter(|id| request::is_valid_id(id))
+        .map(str::to_owned)
+        .collect();
     Ok(Site {
         root: root.to_owned(),
         config,
         requests,
+        request_ids,
         guide,
         diagnostics,
     })

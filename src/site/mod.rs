@@ -7,6 +7,7 @@ pub mod api;
 pub mod feed;
 pub mod guide;
 pub mod ical;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod output;
@@ -19,6 +20,7 @@ use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::request::validate;
 use crate::theme::Theme;
 
 pub use load::{Site, load};
@@ -53,8 +55,28 @@ pub fn check(root: &std::path::Path, today: NaiveDate) -> anyhow::Result<(Site, 
     let mut site = load(root)?;
     let mut found = std::mem::take(&mut site.diagnostics);
     if let Some(config) = &site.config {
-        let _ = (config, today); // validation joins here
+        let parsed: std::collections::BTreeSet<&str> =
+            site.requests.iter().map(|l| l.id.as_str()).collect();
+        let unparsed: Vec<&str> = site
+            .request_ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !parsed.contains(id))
+            .collect();
+        found.extend(validate::validate_all_with_ids(
+            &site.requests,
+            &unparsed,
+            config,
+            today,
+        ));
     }
+    let root = site.root.clone();
+    let source = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
+    found.extend(links::check_guide_links(
+        &site.guide,
+        &site.requests,
+        &source,
+    ));
     diagnostics::sort(&mut found);
     Ok((site, found))
 }

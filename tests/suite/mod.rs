@@ -3,6 +3,7 @@ mod calendar_pages;
 mod commands;
 mod common;
 mod escaping;
+mod expectations;
 mod guard;
 mod readme;
 mod schema;

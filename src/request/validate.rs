@@ -1,0 +1,1312 @@
+//! The rules a request must follow beyond its shape: what parsing cannot see.
+//!
+//! Parsing guarantees the fields exist and have the right types; these rules check what the
+//! values mean — against each other, against `site.yaml` (who may schedule and approve, which
+//! repository holds the jobs), against the calendar, against today, and against the other
+//! requests. Every rule reports at the offending value, and every rule runs on every request,
+//! so an author sees all their mistakes in one `jobgate check`.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::calendar;
+use crate::config::SiteConfig;
+use crate::diagnostics::{Code, Diagnostic, Span};
+use crate::month::Month;
+use crate::site::markdown;
+use crate::status;
+use crate::yaml::At;
+
+use super::pattern::Pattern;
+use super::{Kind, Loaded, Request, RunResult};
+
+/// The longest title accepted, in characters; longer ones break page headings and feeds.
+pub const MAX_TITLE_CHARS: usize = 120;
+
+/// Checks every request, then the rules that span requests. The order of the result is
+/// unspecified; the caller sorts.
+pub fn validate_all(requests: &[Loaded], config: &SiteConfig, today: NaiveDate) -> Vec<Diagnostic> {
+    validate_all_with_ids(requests, &[], config, today)
+}
+
+/// Like [`validate_all`], with the ids of request files that exist but did not parse, so a
+/// resubmission that points at a broken file is not also told the file does not exist.
+pub fn validate_all_with_ids(
+    requests: &[Loaded],
+    unparsed_ids: &[&str],
+    config: &SiteConfig,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
+    let all_ids: BTreeSet<&str> = requests
+        .iter()
+        .map(|loaded| loaded.id.as_str())
+        .chain(unparsed_ids.iter().copied())
+        .collect();
+    let mut found: Vec<Diagnostic> = requests
+        .par_iter()
+        .flat_map_iter(|loaded| validate(loaded, &all_ids, config, today))
+        .collect();
+    found.extend(duplicate_jobs(requests));
+    found
+}
+
+/// Checks one request. `all_ids` holds the id of every request file in the site.
+pub fn validate(
+    loaded: &Loaded,
+    all_ids: &BTreeSet<&str>,
+    config: &SiteConfig,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
+    let mut check = Check {
+        file: &loaded.file,
+        request: &loaded.request,
+        config,
+        today,
+        found: Vec::new(),
+    };
+    check.conditional_fields();
+    check.title();
+    check.texts();
+    check.urls();
+    check.handles_and_roles();
+    check.future_dates();
+    check.readiness();
+    check.lists_and_jobs();
+    check.patterns_and_tests();
+    check.previous_request(&loaded.id, all_ids);
+    check.schedule();
+    check.runs();
+    check.approval();
+    check.withdrawal();
+    check.lateness();
+    check.found
+}
+
+/// One request being checked, and what was found so far.
+struct Check<'a> {
+    file: &'a str,
+    request: &'a Request,
+    config: &'a SiteConfig,
+    today: NaiveDate,
+    found: Vec<Diagnostic>,
+}
+
+impl Check<'_> {
+    fn report(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.found
+            .push(Diagnostic::new(code, self.file, span, message));
+    }
+
+    fn report_with_help(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.found
+            .push(Diagnostic::new(code, self.file, span, message).with_help(help));
+    }
+
+    /// JG201: fields whose presence depends on others.
+    fn conditional_fields(&mut self) {
+        let r = self.request;
+        match *r.kind {
+            Kind::Existing if r.reason.is_none() => self.report_with_help(
+                Code::ConditionalField,
+                r.kind.span,
+                "an `existing` job needs a `reason`",
+                "add `reason:` saying why the job must run again",
+            ),
+            Kind::New if r.pr.is_none() => self.report_with_help(
+                Code::ConditionalField,
+                r.kind.span,
+                "a `new` job needs a `pr`",
+                format!(
+                    "add `pr:` with the job's pull request, https://github.com/{}/pull/<number>",
+                    self.config.repository
+                ),
+            ),
+            _ => {}
+        }
+        if let Some(previous) = &r.previous_request
+            && r.fixed.is_none()
+        {
+            self.report_with_help(
+                Code::ConditionalField,
+                previous.span,
+                "a resubmission needs `fixed`",
+                "add `fixed:` saying what changed since the previous request",
+            );
+        }
+    }
+
+    /// JG106, JG104 and JG207 for the title: one short, real line.
+    fn title(&mut self) {
+        let title = &self.request.title;
+        let text = title.trim();
+        if text.contains(['\n', '\r']) {
+            self.report_with_help(
+                Code::MultilineTitle,
+                title.span,
+                "the title spans more than one line",
+                "keep the title to one line; details belong in `summary`",
+            );
+        }
+        let chars = text.chars().count();
+        if chars > MAX_TITLE_CHARS {
+            self.report_with_help(
+                Code::BadValue,
+                title.span,
+                format!("the title is {chars} characters long; the limit is {MAX_TITLE_CHARS}"),
+                "shorten it; details belong in `summary`",
+            );
+        }
+        if is_placeholder(text) {
+            self.placeholder("title", title);
+        }
+    }
+
+    /// JG207 for the texts the coordinator relies on; JG208 for links in every markdown field.
+    fn texts(&mut self) {
+        let r = self.request;
+        let mut required: Vec<(&str, &At<String>)> = vec![
+            ("summary", &r.summary),
+            ("instructions.verify", &r.instructions.verify),
+            ("instructions.on_output", &r.instructions.on_output),
+            ("instructions.recover", &r.instructions.recover),
+            ("instructions.debug", &r.instructions.debug),
+            ("output.success.description", &r.output.success.description),
+            ("output.failure.description", &r.output.failure.description),
+        ];
+        required.extend(r.reason.as_ref().map(|t| ("reason", t)));
+        required.extend(r.fixed.as_ref().map(|t| ("fixed", t)));
+        required.extend(
+            r.withdrawn
+                .as_ref()
+                .map(|w| ("withdrawn.reason", &w.reason)),
+        );
+        for (name, text) in &required {
+            if is_placeholder(text) {
+                self.placeholder(name, text);
+            }
+        }
+        let mut markdown = required;
+        markdown.extend(r.notes.as_ref().map(|t| ("notes", t)));
+        for run in &r.runs {
+            markdown.extend(run.evidence.as_ref().map(|t| ("runs[].evidence", t)));
+            markdown.extend(run.notes.as_ref().map(|t| ("runs[].notes", t)));
+        }
+        for (name, text) in markdown {
+            // A refused link always has a scheme, and a scheme needs a colon.
+            if !text.contains(':') {
+                continue;
+            }
+            for target in markdown::render(text).refused_links {
+                self.report_with_help(
+                    Code::BadUrl,
+                    text.span,
+                    format!("`{name}` links to `{}`", shorten(&target)),
+                    "links may only be http(s), mailto or relative; write the address as text instead",
+                );
+            }
+        }
+    }
+
+    fn placeholder(&mut self, name: &str, text: &At<String>) {
+        let message = if text.trim().is_empty() {
+            format!("`{name}` is empty")
+        } else {
+            format!("`{name}` is a placeholder (`{}`)", shorten(text.trim()))
+        };
+        self.report_with_help(
+            Code::Placeholder,
+            text.span,
+            message,
+            "write the real text: the coordinator relies on it to run and check the job",
+        );
+    }
+
+    /// JG208 for URL fields, JG202 for the pull request.
+    fn urls(&mut self) {
+        let r = self.request;
+        if let Some(pr) = &r.pr {
+            let example = format!("https://github.com/{}/pull/12345", self.config.repository);
+            if !is_http_url(pr) {
+                self.report_with_help(
+                    Code::BadUrl,
+                    pr.span,
+                    format!("`pr` must be an https URL, found `{}`", shorten(pr)),
+                    format!("link the job's pull request, e.g. {example}"),
+                );
+            } else if !is_pull_request_of(pr, &self.config.repository) {
+                self.report_with_help(
+                    Code::BadPr,
+                    pr.span,
+                    format!("`pr` must be a pull request of {}", self.config.repository),
+                    format!("write it as {example}"),
+                );
+            }
+        }
+        if let Some(doc) = &r.instructions.doc
+            && !is_http_url(doc)
+        {
+            self.report_with_help(
+                Code::BadUrl,
+                doc.span,
+                format!("`instructions.doc` must be an http(s) URL, found `{}`", shorten(doc)),
+                "link a document anyone on the release team can open, e.g. https://docs.google.com/...",
+            );
+        }
+    }
+
+    /// JG203 for every handle; JG305 for the roles that scheduling, runs and approval need.
+    fn handles_and_roles(&mut self) {
+        let r = self.request;
+        self.handle(&r.author);
+        if let Some(scheduled) = &r.scheduled
+            && self.handle(&scheduled.by)
+            && !self.config.is_coordinator(&scheduled.by)
+        {
+            self.not_coordinator("schedule requests", &scheduled.by);
+        }
+        for run in &r.runs {
+            if self.handle(&run.by) && !self.config.is_coordinator(&run.by) {
+                self.not_coordinator("record runs", &run.by);
+            }
+        }
+        if let Some(approval) = &r.approval
+            && self.handle(&approval.by)
+            && !self.config.is_admin(&approval.by)
+        {
+            self.report_with_help(
+                Code::ApprovalRole,
+                approval.by.span,
+                format!(
+                    "`{}` is not an admin and may not approve",
+                    approval.by.value
+                ),
+                format!(
+                    "admins are listed in content/site.yaml: {}",
+                    list(&self.config.admins)
+                ),
+            );
+        }
+    }
+
+    /// Reports a malformed handle; whether it is well-formed.
+    fn handle(&mut self, handle: &At<String>) -> bool {
+        if is_github_handle(handle) {
+            return true;
+        }
+        let help = match handle.strip_prefix('@') {
+            Some(bare) if is_github_handle(bare) => format!("write it without the `@`: `{bare}`"),
+            _ => "a GitHub handle is 1–39 letters, digits or single hyphens, not starting or \
+                  ending with `-`, written without `@`"
+                .to_owned(),
+        };
+        self.report_with_help(
+            Code::BadHandle,
+            handle.span,
+            format!("`{}` is not a GitHub handle", shorten(handle)),
+            help,
+        );
+        false
+    }
+
+    fn not_coordinator(&mut self, what: &str, handle: &At<String>) {
+        let mut allowed = self.config.coordinators.clone();
+        allowed.extend(self.config.admins.iter().cloned());
+        self.report_with_help(
+            Code::ApprovalRole,
+            handle.span,
+            format!(
+                "`{}` is not a coordinator or admin and may not {what}",
+                handle.value
+            ),
+            format!(
+                "coordinators and admins are listed in content/site.yaml: {}",
+                list(&allowed)
+            ),
+        );
+    }
+
+    /// JG204: recorded dates cannot be in the future.
+    fn future_dates(&mut self) {
+        let r = self.request;
+        let mut dates = vec![("submitted", &r.submitted)];
+        dates.extend(r.scheduled.as_ref().map(|s| ("scheduled.on", &s.on)));
+        dates.extend(r.runs.iter().map(|run| ("the run date", &run.on)));
+        dates.extend(r.approval.as_ref().map(|a| ("approval.on", &a.on)));
+        for (name, date) in dates {
+            if date.value > self.today {
+                self.report_with_help(
+                    Code::FutureDate,
+                    date.span,
+                    format!("{name} is {}, after today ({})", date.value, self.today),
+                    "record things once they have happened",
+                );
+            }
+        }
+    }
+
+    /// JG205: both confirmations must be given before asking for a run.
+    fn readiness(&mut self) {
+        let readiness = &self.request.readiness;
+        for (name, value) in [
+            ("tested_locally", &readiness.tested_locally),
+            ("reviewers_approved", &readiness.reviewers_approved),
+        ] {
+            if !value.value {
+                self.report_with_help(
+                    Code::NotReady,
+                    value.span,
+                    format!("`readiness.{name}` must be true"),
+                    "ask for a backup-server run only after the job was run locally and every \
+                     reviewer approved its pull request",
+                );
+            }
+        }
+    }
+
+    /// JG206 for empty lists; JG104 for job names that are not class names or are repeated.
+    fn lists_and_jobs(&mut self) {
+        let r = self.request;
+        let lists = [
+            ("jobs", &r.jobs),
+            ("output.success.expected", &r.output.success.expected),
+            ("output.failure.expected", &r.output.failure.expected),
+            ("tests.success", &r.tests.success),
+            ("tests.failure", &r.tests.failure),
+        ];
+        for (name, items) in lists {
+            if items.is_empty() {
+                self.report(
+                    Code::EmptyList,
+                    items.span,
+                    format!("`{name}` needs at least one entry"),
+                );
+            }
+        }
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        for job in r.jobs.iter() {
+            if !is_class_name(job) {
+                self.report_with_help(
+                    Code::BadValue,
+                    job.span,
+                    format!("`{}` is not a job class name", shorten(job)),
+                    "name the job's Python class, e.g. `MigrateTopicSummaryJob`",
+                );
+            }
+            if let Some(first) = seen.insert(job.as_str(), job.span.line) {
+                seen.insert(job.as_str(), first);
+                self.report(
+                    Code::BadValue,
+                    job.span,
+                    format!("`{}` is listed twice (first on line {first})", job.value),
+                );
+            }
+        }
+    }
+
+    /// JG209: output patterns and test references.
+    fn patterns_and_tests(&mut self) {
+        let r = self.request;
+        for pattern in r
+            .output
+            .success
+            .expected
+            .iter()
+            .chain(r.output.failure.expected.iter())
+        {
+            for (message, help) in pattern_problems(pattern) {
+                self.report_with_help(Code::BadPattern, pattern.span, message, help);
+            }
+        }
+        for test in r.tests.success.iter().chain(r.tests.failure.iter()) {
+            if let Some(problem) = test_reference_problem(test) {
+                self.report_with_help(
+                    Code::BadPattern,
+                    test.span,
+                    format!("not a test reference: {problem}"),
+                    "write `path/to/x_test.py::Class::test_name` (or `path/to/x_test.py::test_name`)",
+                );
+            }
+        }
+    }
+
+    /// JG301: a resubmission must point at another request that exists.
+    fn previous_request(&mut self, id: &str, all_ids: &BTreeSet<&str>) {
+        let Some(previous) = &self.request.previous_request else {
+            return;
+        };
+        if previous.value == id {
+            self.report_with_help(
+                Code::UnknownRequest,
+                previous.span,
+                "`previous_request` names this request itself",
+                "name the id of the failed request this one replaces",
+            );
+        } else if !all_ids.contains(previous.as_str()) {
+            self.report_with_help(
+                Code::UnknownRequest,
+                previous.span,
+                format!("there is no request `{}`", shorten(previous)),
+                "name the id (file name without `.yaml`) of a file in requests/",
+            );
+        }
+    }
+
+    /// JG302 and JG303 for the acknowledgment.
+    fn schedule(&mut self) {
+        let r = self.request;
+        let Some(scheduled) = &r.scheduled else {
+            return;
+        };
+        let policy = &self.config.policy;
+        let weekend = &scheduled.weekend;
+        if !calendar::is_weekend_start(policy, weekend.value) {
+            let nearest = nearest_weekend_start(self.config, weekend.value);
+            self.report_with_help(
+                Code::BadWeekend,
+                weekend.span,
+                format!(
+                    "{} is a {}, not the start of a run weekend",
+                    weekend.value,
+                    weekend.value.format("%A")
+                ),
+                format!(
+                    "run weekends start on {} under the policy; the nearest is {nearest}",
+                    nearest.format("%A")
+                ),
+            );
+        }
+        if weekend.value < r.submitted.value {
+            self.report(
+                Code::BadWeekend,
+                weekend.span,
+                format!(
+                    "the scheduled weekend {} is before the request was submitted ({})",
+                    weekend.value, r.submitted.value
+                ),
+            );
+        }
+        if scheduled.on.value < r.submitted.value {
+            self.report(
+                Code::RunOrder,
+                scheduled.on.span,
+                format!(
+                    "acknowledged on {}, before the request was submitted ({})",
+                    scheduled.on.value, r.submitted.value
+                ),
+            );
+        }
+    }
+
+    /// JG303 for run dates, JG304 for results that disagree with the output.
+    fn runs(&mut self) {
+        let r = self.request;
+        for run in &r.runs {
+            if run.on.value < r.submitted.value {
+                self.report(
+                    Code::RunOrder,
+                    run.on.span,
+                    format!(
+                        "a run on {}, before the request was submitted ({})",
+                        run.on.value, r.submitted.value
+                    ),
+                );
+            }
+        }
+        if let Some(pair) = r.runs.windows(2).find(|w| w[1].on.value < w[0].on.value) {
+            self.report_with_help(
+                Code::RunOrder,
+                pair[1].on.span,
+                format!(
+                    "this run ({}) is listed after a later one ({})",
+                    pair[1].on.value, pair[0].on.value
+                ),
+                "list runs oldest first",
+            );
+        }
+        for run in &r.runs {
+            self.run_output(run);
+        }
+    }
+
+    fn run_output(&mut self, run: &super::Run) {
+        let output = &self.request.output;
+        let stderr_empty = run.stderr.trim().is_empty();
+        match *run.result {
+            RunResult::Error => {}
+            RunResult::Success => {
+                if !stderr_empty {
+                    self.report_with_help(
+                        Code::RunOutput,
+                        run.stderr.span,
+                        "the result is `success` but stderr is not empty",
+                        "a run that reported errors is `result: failure`",
+                    );
+                }
+                let first = first_unmatched(&run.stdout, &output.success.expected);
+                if first.is_some() || (stderr_empty && !status::output_matches(run, output)) {
+                    self.unmatched(&run.stdout, "stdout", "success", first);
+                }
+            }
+            RunResult::Failure => {
+                if stderr_empty {
+                    self.report_with_help(
+                        Code::RunOutput,
+                        run.stderr.span,
+                        "the result is `failure` but stderr is empty",
+                        "record the error lines the job printed, or use `result: error` if it \
+                         crashed without them",
+                    );
+                    return;
+                }
+                let first = first_unmatched(&run.stderr, &output.failure.expected);
+                if first.is_some() || !status::output_matches(run, output) {
+                    self.unmatched(&run.stderr, "stderr", "failure", first);
+                }
+            }
+        }
+    }
+
+    fn unmatched(&mut self, text: &At<String>, stream: &str, kind: &str, line: Option<&str>) {
+        let message = match line {
+            Some(line) => format!(
+                "{stream} line `{}` matches no `output.{kind}.expected` pattern",
+                shorten(line.trim())
+            ),
+            None => format!("{stream} does not match `output.{kind}.expected`"),
+        };
+        self.report_with_help(
+            Code::RunOutput,
+            text.span,
+            message,
+            format!(
+                "if the run is right, fix the patterns; otherwise record `result: {}`",
+                if kind == "success" {
+                    "failure"
+                } else {
+                    "error"
+                }
+            ),
+        );
+    }
+
+    /// JG306, JG307 and JG308.
+    fn approval(&mut self) {
+        let r = self.request;
+        let Some(approval) = &r.approval else {
+            return;
+        };
+        let passed_before = r.runs.iter().any(|run| {
+            run.on.value <= approval.on.value && status::is_passing_backup_run(run, &r.output)
+        });
+        if !passed_before {
+            self.report_with_help(
+                Code::ApprovalEarly,
+                approval.on.span,
+                format!(
+                    "approved on {} without a passing backup run on or before that day",
+                    approval.on.value
+                ),
+                "a passing run is on the `backup` server with `result: success`, output matching \
+                 the patterns and `outcome_verified: true`",
+            );
+        }
+        let (release, target) = (approval.release.value, r.target_release.value);
+        if release < target {
+            self.report(
+                Code::ApprovalRelease,
+                approval.release.span,
+                format!("approved for {release}, earlier than the target release {target}"),
+            );
+        } else if release > target {
+            self.report_with_help(
+                Code::ApprovalLater,
+                approval.release.span,
+                format!("approved for {release}, later than the target release {target}"),
+                "if the job moved to a later release, change `target_release` too",
+            );
+        }
+    }
+
+    /// JG311.
+    fn withdrawal(&mut self) {
+        let r = self.request;
+        let Some(withdrawn) = &r.withdrawn else {
+            return;
+        };
+        let on = &withdrawn.on;
+        if on.value < r.submitted.value {
+            self.report(
+                Code::Withdrawn,
+                on.span,
+                format!(
+                    "withdrawn on {}, before the request was submitted ({})",
+                    on.value, r.submitted.value
+                ),
+            );
+        }
+        if on.value > self.today {
+            self.report(
+                Code::Withdrawn,
+                on.span,
+                format!("withdrawn on {}, after today ({})", on.value, self.today),
+            );
+        }
+    }
+
+    /// JG309: an open request filed too late for comfort, or too late for its release.
+    fn lateness(&mut self) {
+        let r = self.request;
+        if r.withdrawn.is_some() || r.approval.is_some() {
+            return;
+        }
+        let target = r.target_release.value;
+        let dates = calendar::release_dates(self.config, target);
+        // Once the cutoff has passed the advice is moot; the status page says "missed" instead.
+        if self.today >= dates.cutoff {
+            return;
+        }
+        let submitted = r.submitted.value;
+        if submitted > dates.last_submission {
+            self.report_with_help(
+                Code::LateSubmission,
+                r.submitted.span,
+                format!(
+                    "submitted {submitted}, after the last submission day for {target} ({})",
+                    dates.last_submission
+                ),
+                format!(
+                    "its first run weekend comes too late for the cutoff ({}); target {} or ask \
+                     the release team",
+                    dates.cutoff,
+                    target.next()
+                ),
+            );
+        } else if submitted > dates.recommended_by {
+            self.report_with_help(
+                Code::LateSubmission,
+                r.submitted.span,
+                format!(
+                    "submitted {submitted}, after the recommended date for {target} ({})",
+                    dates.recommended_by
+                ),
+                format!(
+                    "there may be no time for a second run before the cutoff ({})",
+                    dates.cutoff
+                ),
+            );
+        }
+    }
+}
+
+/// JG310: the same job in two open requests for the same release, found with one map pass.
+fn duplicate_jobs(requests: &[Loaded]) -> Vec<Diagnostic> {
+    let mut by_job: HashMap<(Month, &str), Vec<(&Loaded, Span)>> = HashMap::new();
+    for loaded in requests {
+        let r = &loaded.request;
+        if r.withdrawn.is_some() || r.approval.is_some() {
+            continue;
+        }
+        // A job repeated inside one request is JG104, not a clash between requests.
+        let mut seen = HashSet::new();
+        for job in r.jobs.iter() {
+            if seen.insert(job.as_str()) {
+                by_job
+                    .entry((r.target_release.value, job.as_str()))
+                    .or_default()
+                    .push((loaded, job.span));
+            }
+        }
+    }
+    const NAMED: usize = 3;
+    let mut found = Vec::new();
+    for ((release, job), entries) in by_job.into_iter().filter(|(_, e)| e.len() > 1) {
+        for (i, (loaded, span)) in entries.iter().enumerate() {
+            let others: Vec<String> = entries
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .take(NAMED)
+                .map(|(_, (other, _))| format!("`{}`", other.id))
+                .collect();
+            let more = entries.len() - 1 - others.len();
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            found.push(
+                Diagnostic::new(
+                    Code::DuplicateJob,
+                    &loaded.file,
+                    *span,
+                    format!(
+                        "`{job}` is also requested for {release} by {}{more}",
+                        others.join(", ")
+                    ),
+                )
+                .with_help(
+                    "if they are the same run, withdraw one request; otherwise say why in `notes`",
+                ),
+            );
+        }
+    }
+    found
+}
+
+/// Whether `handle` is a GitHub user name: 1–39 ASCII letters, digits or single hyphens, not
+/// starting or ending with a hyphen.
+pub fn is_github_handle(handle: &str) -> bool {
+    (1..=39).contains(&handle.len())
+        && handle
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !handle.starts_with('-')
+        && !handle.ends_with('-')
+        && !handle.contains("--")
+}
+
+/// Words that stand in for text not written yet.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "todo",
+    "tbd",
+    "fixme",
+    "...",
+    "…",
+    "-",
+    "n/a",
+    "none",
+    "placeholder",
+];
+
+/// Whether `text` is empty or only stands in for text not written yet: made only of
+/// placeholder words (case and trailing punctuation ignored), or starting with a `TODO`, `TBD`
+/// or `FIXME` marker (any case before `:`, capitals before a space or `(`).
+pub fn is_placeholder(text: &str) -> bool {
+    let text = text.trim();
+    for marker in ["TODO", "TBD", "FIXME"] {
+        let Some(rest) = text
+            .get(..marker.len())
+            .filter(|head| head.eq_ignore_ascii_case(marker))
+            .map(|_| &text[marker.len()..])
+        else {
+            continue;
+        };
+        if rest.starts_with(':') || (text.starts_with(marker) && rest.starts_with([' ', '('])) {
+            return true;
+        }
+    }
+    text.split_whitespace().all(is_placeholder_word)
+}
+
+fn is_placeholder_word(word: &str) -> bool {
+    let word = word.trim_matches(['*', '_', '`']).to_lowercase();
+    let bare = word.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    PLACEHOLDER_WORDS.contains(&word.as_str())
+        || bare.is_empty()
+        || PLACEHOLDER_WORDS.contains(&bare)
+}
+
+/// What is wrong with one output pattern, as (message, help) pairs.
+pub fn pattern_problems(pattern: &str) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if pattern.trim().is_empty() {
+        problems.push((
+            "the pattern is empty".to_owned(),
+            "write the output line, with `<n>` for numbers and `<any>` for varying text".to_owned(),
+        ));
+        return problems;
+    }
+    if pattern.trim() != pattern {
+        problems.push((
+            format!(
+                "the pattern `{}` has leading or trailing spaces",
+                shorten(pattern)
+            ),
+            "remove them: lines are compared without surrounding spaces".to_owned(),
+        ));
+    }
+    for name in unknown_placeholders(pattern) {
+        let help = match name.to_ascii_lowercase().as_str() {
+            "n" | "any" => format!(
+                "placeholders are lower case: `<{}>`",
+                name.to_ascii_lowercase()
+            ),
+            _ => "the placeholders are `<n>` (a whole number) and `<any>` (any text)".to_owned(),
+        };
+        problems.push((format!("unknown placeholder `<{name}>`"), help));
+    }
+    if !Pattern::new(pattern).has_literal() {
+        problems.push((
+            format!(
+                "the pattern `{}` has no literal text, so it matches almost any line",
+                shorten(pattern)
+            ),
+            "include the fixed words of the line, e.g. `EXP PROCESSED SUCCESS: <n>`".to_owned(),
+        ));
+    }
+    problems
+}
+
+/// The names in `<name>` that are not `<n>` or `<any>`; a name is a letter or `_` followed
+/// by up to 31 letters, digits, `_` or `-`, so text such as `a < b > c` is not one.
+fn unknown_placeholders(pattern: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find('>') else { break };
+        let name = &rest[..close];
+        let is_name = (1..=32).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if is_name {
+            if name != "n" && name != "any" {
+                names.push(name);
+            }
+            rest = &rest[close + 1..];
+        }
+    }
+    names
+}
+
+/// Whether `reference` names a backend test: `path/to/x_test.py::Class::test_name` or
+/// `path/to/x_test.py::test_name`.
+pub fn is_test_reference(reference: &str) -> bool {
+    test_reference_problem(reference).is_none()
+}
+
+/// What keeps `reference` from naming a backend test, in words for a message.
+fn test_reference_problem(reference: &str) -> Option<String> {
+    let mut parts = reference.split("::");
+    let path = parts.next().unwrap_or_default();
+    let names: Vec<&str> = parts.collect();
+    let segment_ok = |segment: &str| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    };
+    let file = path.rsplit('/').next().unwrap_or_default();
+    if !path.split('/').all(segment_ok) {
+        return Some(format!("`{}` is not a relative file path", shorten(path)));
+    }
+    if !(file.len() > "_test.py".len() && file.ends_with("_test.py")) {
+        return Some(format!("`{file}` is not a test file (`*_test.py`)"));
+    }
+    let Some(last) = names.last() else {
+        return Some("it names a file but no test in it".to_owned());
+    };
+    if names.len() > 2 {
+        return Some("too many `::` parts".to_owned());
+    }
+    if let Some(bad) = names.iter().find(|name| !is_identifier(name)) {
+        return Some(format!("`{}` is not a Python name", shorten(bad)));
+    }
+    if !last.starts_with("test") {
+        return Some(format!("`{last}` is not a test function (`test...`)"));
+    }
+    None
+}
+
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Whether `name` looks like a Python class name: `^[A-Z][A-Za-z0-9_]*$`.
+pub fn is_class_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && is_identifier(name)
+}
+
+/// Whether `url` is an absolute http or https URL with a host.
+fn is_http_url(url: &str) -> bool {
+    let rest = ["https://", "http://"].iter().find_map(|scheme| {
+        url.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|_| &url[scheme.len()..])
+    });
+    rest.is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('/')
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
+/// Whether `url` is `https://github.com/<repository>/pull/<number>`, optionally followed by
+/// `/` or `/files`. The repository is compared without case, as GitHub does.
+fn is_pull_request_of(url: &str, repository: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://github.com/") else {
+        return false;
+    };
+    let Some(number) = rest
+        .get(..repository.len())
+        .filter(|repo| repo.eq_ignore_ascii_case(repository))
+        .and_then(|_| rest[repository.len()..].strip_prefix("/pull/"))
+    else {
+        return false;
+    };
+    let number = number
+        .strip_suffix("/files")
+        .or_else(|| number.strip_suffix('/'))
+        .unwrap_or(number);
+    !number.is_empty() && !number.starts_with('0') && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The first non-empty line of `output` that matches none of `patterns`.
+fn first_unmatched<'o>(output: &'o str, patterns: &[At<String>]) -> Option<&'o str> {
+    let compiled: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
+    output
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .find(|line| !compiled.iter().any(|p| p.matches(line)))
+}
+
+/// The weekend start closest to `day` (the later one on a tie).
+fn nearest_weekend_start(config: &SiteConfig, day: NaiveDate) -> NaiveDate {
+    let policy = &config.policy;
+    let before = calendar::weekend_start_on_or_before(policy, day);
+    let after = calendar::weekend_start_after(policy, day);
+    if day - before < after - day {
+        before
+    } else {
+        after
+    }
+}
+
+/// At most 60 characters of `text`, on one line, for messages.
+fn shorten(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    let mut out: String = line.chars().take(60).collect();
+    if out.len() < text.trim_end().len() {
+        out.push('…');
+    }
+    out
+}
+
+fn list(handles: &[String]) -> String {
+    if handles.is_empty() {
+        "(none)".to_owned()
+    } else {
+        handles.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str =
+        include_str!("../../tests/fixtures/invalid/requests/base-valid-request.yaml");
+    const SITE: &str = include_str!("../../tests/fixtures/invalid/content/site.yaml");
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    fn loaded(id: &str, text: &str) -> Loaded {
+        let file = format!("requests/{id}.yaml");
+        let (request, diagnostics) = super::super::parse(text.as_bytes(), &file);
+        assert_eq!(diagnostics, vec![], "{id}");
+        Loaded {
+            id: id.to_owned(),
+            file,
+            request: request.unwrap(),
+        }
+    }
+
+    fn run(text: &str, today: NaiveDate) -> Vec<Diagnostic> {
+        let config = crate::config::parse(SITE).unwrap();
+        validate_all(&[loaded("req", text)], &config, today)
+    }
+
+    #[test]
+    fn the_base_request_is_clean() {
+        assert_eq!(run(BASE, today()), vec![]);
+    }
+
+    #[test]
+    fn late_submissions_name_the_date_they_missed() {
+        let for_december =
+            BASE.replace("target_release: \"2027-01\"", "target_release: \"2026-12\"");
+        let late = for_december.replace("submitted: 2026-11-26", "submitted: 2026-11-21");
+        let found = run(&late, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::LateSubmission);
+        assert_eq!(
+            found[0].message,
+            "submitted 2026-11-21, after the last submission day for 2026-12 (2026-11-20)"
+        );
+        let tight = for_december.replace("submitted: 2026-11-26", "submitted: 2026-11-16");
+        let found = run(&tight, today());
+        assert_eq!(
+            found[0].message,
+            "submitted 2026-11-16, after the recommended date for 2026-12 (2026-11-14)"
+        );
+        // Past the cutoff the advice is moot, and withdrawn requests need none.
+        assert_eq!(
+            run(&late, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
+            vec![]
+        );
+        let withdrawn = format!("{late}withdrawn:\n  on: 2026-11-22\n  reason: Superseded.\n");
+        assert_eq!(run(&withdrawn, today()), vec![]);
+    }
+
+    #[test]
+    fn a_job_in_two_open_requests_is_reported_on_both() {
+        let config = crate::config::parse(SITE).unwrap();
+        let withdrawn = format!("{BASE}withdrawn:\n  on: 2026-11-26\n  reason: Superseded.\n");
+        let other_release =
+            BASE.replace("target_release: \"2027-01\"", "target_release: \"2027-02\"");
+        let requests = [
+            loaded("first", BASE),
+            loaded("second", BASE),
+            loaded("gone", &withdrawn),
+            loaded("later", &other_release),
+        ];
+        let mut found = validate_all(&requests, &config, today());
+        crate::diagnostics::sort(&mut found);
+        let summary: Vec<(&str, Code, &str)> = found
+            .iter()
+            .map(|d| (d.file.as_str(), d.code, d.message.as_str()))
+            .collect();
+        let message = |other: &str| {
+            format!("`AuditSkillRubricExplanationsJob` is also requested for 2027-01 by `{other}`")
+        };
+        assert_eq!(
+            summary,
+            [
+                (
+                    "requests/first.yaml",
+                    Code::DuplicateJob,
+                    message("second").as_str()
+                ),
+                (
+                    "requests/second.yaml",
+                    Code::DuplicateJob,
+                    message("first").as_str()
+                ),
+            ]
+        );
+        assert_eq!(found[0].span.line, 4);
+    }
+
+    #[test]
+    fn a_bad_weekend_names_the_nearest_start() {
+        let text = format!(
+            "{BASE}scheduled:\n  by: ankita240796\n  on: 2026-11-26\n  weekend: 2026-11-30\n"
+        );
+        let found = run(&text, today());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "2026-11-30 is a Monday, not the start of a run weekend"
+        );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("run weekends start on Saturday under the policy; the nearest is 2026-11-28")
+        );
+    }
+
+    #[test]
+    fn a_handle_with_at_gets_the_bare_name_as_help() {
+        let found = run(
+            &BASE.replace("author: tanvi-skills", "author: \"@tanvi-skills\""),
+            today(),
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("write it without the `@`: `tanvi-skills`")
+        );
+    }
+
+    #[test]
+    fn a_resubmission_may_point_at_a_file_that_did_not_parse() {
+        let config = crate::config::parse(SITE).unwrap();
+        let text = BASE.replace(
+            "essential: false",
+            "essential: false\nprevious_request: broken-one\nfixed: The crash on empty rubrics.",
+        );
+        let requests = [loaded("req", &text)];
+        assert_eq!(validate_all(&requests, &config, today()).len(), 1);
+        assert_eq!(
+            validate_all_with_ids(&requests, &["broken-one"], &config, today()),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn handles() {
+        let cases: &[(&str, bool)] = &[
+            ("seanlip", true),
+            ("a", true),
+            ("tanvi-skills", true),
+            ("ankita240796", true),
+            ("A-b-C", true),
+            (&"a".repeat(39), true),
+            ("", false),
+            (&"a".repeat(40), false),
+            ("@seanlip", false),
+            ("-lead", false),
+            ("trail-", false),
+            ("dou--ble", false),
+            ("under_score", false),
+            ("with space", false),
+            ("dot.name", false),
+            ("é", false),
+        ];
+        for (handle, expected) in cases {
+            assert_eq!(is_github_handle(handle), *expected, "{handle:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders() {
+        let cases: &[(&str, bool)] = &[
+            ("", true),
+            ("   \n", true),
+            ("TODO", true),
+            ("todo.", true),
+            ("Tbd!", true),
+            ("FIXME", true),
+            ("...", true),
+            ("…", true),
+            ("-", true),
+            ("N/A", true),
+            ("n/a.", true),
+            ("None", true),
+            ("placeholder", true),
+            ("**TODO**", true),
+            ("TODO TBD", true),
+            ("- TODO", true),
+            ("TODO: write this", true),
+            ("todo: write this", true),
+            ("TODO write this", true),
+            ("FIXME(ann): later", true),
+            ("TBD: after review", true),
+            ("None of the data changes.", false),
+            ("Todo items are migrated to the new model.", false),
+            ("TODOS are counted.", false),
+            ("Run the validation job.", false),
+            ("- check the datastore", false),
+            ("Nothing to recover: the job writes nothing.", false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(is_placeholder(text), *expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn patterns() {
+        let cases: &[(&str, usize)] = &[
+            ("EXP PROCESSED SUCCESS: <n>", 0),
+            ("EXP PROCESSED ERROR: \"<any>\": <n>", 0),
+            ("count < 5 and > 2", 0),
+            ("<class 'ValueError'>: <n>", 0),
+            ("", 1),
+            ("   ", 1),
+            ("<any>", 1),
+            ("<n>", 1),
+            ("<any><n>", 1),
+            (" EXP: <n>", 1),
+            ("EXP: <n> ", 1),
+            ("EXP: <count>", 1),
+            ("EXP: <N>", 1),
+            ("EXP: <int> <id>", 2),
+            (" <any> ", 2),
+        ];
+        for (pattern, expected) in cases {
+            let problems = pattern_problems(pattern);
+            assert_eq!(problems.len(), *expected, "{pattern:?}: {problems:?}");
+        }
+        let upper = pattern_problems("EXP: <N>");
+        assert!(upper[0].1.contains("`<n>`"), "{upper:?}");
+    }
+
+    #[test]
+    fn test_references() {
+        let cases: &[(&str, bool)] = &[
+            ("core/jobs/x_test.py::XTests::test_one", true),
+            ("core/jobs/x_test.py::test_one", true),
+            ("x_test.py::XTests::test_it", true),
+            ("core/jobs/x_test.py::XTests::test_one::extra", false),
+            ("core/jobs/x_test.py", false),
+            ("core/jobs/x_test.py::XTests", false),
+            ("core/jobs/x_test.py::XTests::one_test", false),
+            ("core/jobs/x.py::XTests::test_one", false),
+            ("core/jobs/_test.py::XTests::test_one", false),
+            ("/abs/x_test.py::XTests::test_one", false),
+            ("core/../x_test.py::XTests::test_one", false),
+            ("core//x_test.py::XTests::test_one", false),
+            ("core/x_test.py::X Tests::test_one", false),
+            ("core/x_test.py::1Tests::test_one", false),
+            ("core/x_test.py:XTests:test_one", false),
+            ("", false),
+        ];
+        for (reference, expected) in cases {
+            assert_eq!(is_test_reference(reference), *expected, "{reference:?}");
+        }
+    }
+
+    #[test]
+    fn class_names() {
+        for good in ["MigrateTopicSummaryJob", "A", "Audit_V2Job"] {
+            assert!(is_class_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "migrateJob",
+            "_Job",
+            "Migrate-Job",
+            "Migrate Job",
+            "Jöb",
+        ] {
+            assert!(!is_class_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_and_pull_requests() {
+        let repo = "oppia/oppia";
+        let cases: &[(&str, bool, bool)] = &[
+            ("https://github.com/oppia/oppia/pull/23547", true, true),
+            ("https://github.com/oppia/oppia/pull/23547/", true, true),
+            (
+                "https://github.com/oppia/oppia/pull/23547/files",
+                true,
+                true,
+            ),
+            ("https://github.com/Oppia/Oppia/pull/1", true, true),
+            ("https://github.com/oppia/oppia/pull/0", true, false),
+            ("https://github.com/oppia/oppia/pull/", true, false),
+            ("https://github.com/oppia/oppia/pull/12a", true, false),
+            ("https://github.com/oppia/oppia/pull/1/commits", true, false),
+            ("https://github.com/oppia/oppia/issues/1", true, false),
+            ("https://github.com/oppia/oppia-web/pull/1", true, false),
+            ("https://github.com/other/oppia/pull/1", true, false),
+            ("http://github.com/oppia/oppia/pull/1", true, false),
+            ("HTTPS://docs.example.org/x", true, false),
+            ("github.com/oppia/oppia/pull/1", false, false),
+            ("ftp://example.org/x", false, false),
+            ("https://", false, false),
+            ("https:///path", false, false),
+            ("https://exa mple.org", false, false),
+        ];
+        for (url, http, pr) in cases {
+            assert_eq!(is_http_url(url), *http, "{url}");
+            assert_eq!(is_pull_request_of(url, repo), *pr, "{url}");
+        }
+    }
+}
