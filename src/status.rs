@@ -10,8 +10,7 @@ use serde::Serialize;
 
 use crate::calendar::{self, ReleaseDates};
 use crate::config::SiteConfig;
-use crate::request::pattern::all_lines_match;
-use crate::request::{Kind, Output, Request, Run, RunResult, Server};
+use crate::request::{Kind, Request, Run, RunResult};
 
 /// Where a request is in the process; the first that applies, in declaration order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -116,35 +115,6 @@ impl Fit {
             Fit::Missed => "Missed",
         }
     }
-}
-
-/// Whether a run's output agrees with the request's expectations.
-///
-/// A `success` matches when every non-empty stdout line matches a success pattern and stderr has
-/// no non-empty line; a `failure` (errors reported as designed) when every non-empty stderr line
-/// matches a failure pattern; an `error` never matches, since the job did not finish.
-pub fn output_matches(run: &Run, output: &Output) -> bool {
-    match *run.result {
-        RunResult::Success => {
-            run.stderr.lines().all(|line| line.trim().is_empty())
-                && all_lines_match(&run.stdout, &patterns(&output.success.expected))
-        }
-        RunResult::Failure => all_lines_match(&run.stderr, &patterns(&output.failure.expected)),
-        RunResult::Error => false,
-    }
-}
-
-/// A run that counts towards a release: on the backup server, successful, with matching output
-/// and a verified outcome.
-pub fn is_passing_backup_run(run: &Run, output: &Output) -> bool {
-    *run.server == Server::Backup
-        && *run.result == RunResult::Success
-        && run.outcome_verified
-        && output_matches(run, output)
-}
-
-fn patterns(expected: &[crate::yaml::At<String>]) -> Vec<&str> {
-    expected.iter().map(|p| p.as_str()).collect()
 }
 
 /// One step of a request's timeline.
@@ -264,7 +234,7 @@ impl<'a> Facts<'a> {
             return State::Approved;
         }
         if let Some(run) = self.latest_run() {
-            if *run.result != RunResult::Success || !output_matches(run, &request.output) {
+            if *run.result != RunResult::Success || !run.output_matches(&request.output) {
                 return State::Failed;
             }
             return if run.outcome_verified {
@@ -303,7 +273,7 @@ impl<'a> Facts<'a> {
             .runs
             .iter()
             .map(|run| &run.value)
-            .filter(|run| is_passing_backup_run(run, &request.output))
+            .filter(|run| run.is_passing_backup(&request.output))
             .collect();
         let approved_for_target = request
             .approval
@@ -683,13 +653,9 @@ instructions:
             let request = parse(&format!("{BASE}{}", runs_yaml(&[run])));
             let run = &request.runs[0];
             let context = format!("{result} {stdout:?} {stderr:?}");
-            assert_eq!(output_matches(run, &request.output), *expected, "{context}");
+            assert_eq!(run.output_matches(&request.output), *expected, "{context}");
             let passing = *expected && *result == "success";
-            assert_eq!(
-                is_passing_backup_run(run, &request.output),
-                passing,
-                "{context}"
-            );
+            assert_eq!(run.is_passing_backup(&request.output), passing, "{context}");
         }
     }
 
@@ -699,7 +665,7 @@ instructions:
         let passing: Vec<bool> = request
             .runs
             .iter()
-            .map(|run| is_passing_backup_run(run, &request.output))
+            .map(|run| run.is_passing_backup(&request.output))
             .collect();
         assert_eq!(passing, [true, false, false]);
     }

@@ -225,6 +225,39 @@ pub struct Run {
     pub notes: Option<At<Markdown>>,
 }
 
+impl Run {
+    /// Whether the output agrees with the expectations.
+    ///
+    /// A `success` matches when every non-empty stdout line matches a success pattern and
+    /// stderr has no non-empty line; a `failure` (errors reported as designed) when every
+    /// non-empty stderr line matches a failure pattern; an `error` never matches, since the
+    /// job did not finish.
+    pub fn output_matches(&self, output: &Output) -> bool {
+        fn patterns(e: &Expectation) -> Vec<&str> {
+            e.expected.iter().map(|p| p.value.as_str()).collect()
+        }
+        match *self.result {
+            RunResult::Success => {
+                self.stderr.lines().all(|line| line.trim().is_empty())
+                    && pattern::all_lines_match(&self.stdout, &patterns(&output.success))
+            }
+            RunResult::Failure => {
+                pattern::all_lines_match(&self.stderr, &patterns(&output.failure))
+            }
+            RunResult::Error => false,
+        }
+    }
+
+    /// A run that counts towards a release: on the backup server, successful, with matching
+    /// output and a verified outcome.
+    pub fn is_passing_backup(&self, output: &Output) -> bool {
+        *self.server == Server::Backup
+            && *self.result == RunResult::Success
+            && self.outcome_verified
+            && self.output_matches(output)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Approval {

@@ -16,7 +16,6 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::month::Month;
 use crate::site::markdown;
-use crate::status;
 use crate::yaml::At;
 
 use super::pattern::Pattern;
@@ -551,7 +550,7 @@ impl Check<'_> {
                     );
                 }
                 let first = first_unmatched(&run.stdout, &output.success.expected);
-                if first.is_some() || (stderr_empty && !status::output_matches(run, output)) {
+                if first.is_some() || (stderr_empty && !run.output_matches(output)) {
                     self.unmatched(&run.stdout, "stdout", "success", first);
                 }
             }
@@ -567,7 +566,7 @@ impl Check<'_> {
                     return;
                 }
                 let first = first_unmatched(&run.stderr, &output.failure.expected);
-                if first.is_some() || !status::output_matches(run, output) {
+                if first.is_some() || !run.output_matches(output) {
                     self.unmatched(&run.stderr, "stderr", "failure", first);
                 }
             }
@@ -603,9 +602,10 @@ impl Check<'_> {
         let Some(approval) = &r.approval else {
             return;
         };
-        let passed_before = r.runs.iter().any(|run| {
-            run.on.value <= approval.on.value && status::is_passing_backup_run(run, &r.output)
-        });
+        let passed_before = r
+            .runs
+            .iter()
+            .any(|run| run.on.value <= approval.on.value && run.is_passing_backup(&r.output));
         if !passed_before {
             self.report_with_help(
                 Code::ApprovalEarly,

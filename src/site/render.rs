@@ -92,8 +92,8 @@ pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -
         .enumerate()
         .map(|(i, run)| RunView {
             number: i + 1,
-            output_matches: status::output_matches(run, &r.output),
-            passing: status::is_passing_backup_run(run, &r.output),
+            output_matches: run.output_matches(&r.output),
+            passing: run.is_passing_backup(&r.output),
             stdout: lines(&run.stdout, &success),
             stderr: lines(&run.stderr, &failure),
         })
