@@ -228,9 +228,10 @@ pub struct Run {
 impl Run {
     /// Whether the output agrees with the expectations.
     ///
-    /// A `success` matches when every non-empty stdout line matches a success pattern and
-    /// stderr has no non-empty line; a `failure` (errors reported as designed) when every
-    /// non-empty stderr line matches a failure pattern; an `error` never matches, since the
+    /// A `success` matches when stdout has at least one line (a job reports its aggregate
+    /// output), every non-empty stdout line matches a success pattern and stderr has no
+    /// non-empty line; a `failure` (errors reported as designed) when stderr has lines and
+    /// every non-empty one matches a failure pattern; an `error` never matches, since the
     /// job did not finish.
     pub fn output_matches(&self, output: &Output) -> bool {
         fn patterns(e: &Expectation) -> Vec<&str> {
@@ -238,11 +239,13 @@ impl Run {
         }
         match *self.result {
             RunResult::Success => {
-                self.stderr.lines().all(|line| line.trim().is_empty())
+                !self.stdout.trim().is_empty()
+                    && self.stderr.lines().all(|line| line.trim().is_empty())
                     && pattern::all_lines_match(&self.stdout, &patterns(&output.success))
             }
             RunResult::Failure => {
-                pattern::all_lines_match(&self.stderr, &patterns(&output.failure))
+                !self.stderr.trim().is_empty()
+                    && pattern::all_lines_match(&self.stderr, &patterns(&output.failure))
             }
             RunResult::Error => false,
         }

@@ -549,6 +549,15 @@ impl Check<'_> {
                         "a run that reported errors is `result: failure`",
                     );
                 }
+                if run.stdout.trim().is_empty() {
+                    self.report_with_help(
+                        Code::RunOutput,
+                        run.stdout.span,
+                        "the result is `success` but no stdout is recorded",
+                        "paste the job's aggregate output into `stdout`",
+                    );
+                    return;
+                }
                 let first = first_unmatched(&run.stdout, &output.success.expected);
                 if first.is_some() || (stderr_empty && !run.output_matches(output)) {
                     self.unmatched(&run.stdout, "stdout", "success", first);
