@@ -12,6 +12,14 @@ enum Piece<'a> {
 }
 
 /// A pattern, split into pieces once so that many lines can be matched against it.
+///
+/// ```
+/// use jobgate::request::pattern::Pattern;
+///
+/// let pattern = Pattern::new(r#"EXP PROCESSED ERROR: "<any>": <n>"#);
+/// assert!(pattern.matches(r#"EXP PROCESSED ERROR: "('exp_1', ValidationError('bad'))": 1"#));
+/// assert!(!pattern.matches("EXP PROCESSED SUCCESS: 1204"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern<'a> {
     pieces: Vec<Piece<'a>>,

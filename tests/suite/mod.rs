@@ -1,5 +1,6 @@
 mod build;
 mod calendar_pages;
+mod ci;
 mod commands;
 mod common;
 mod escaping;

@@ -1,0 +1,353 @@
+//! CI and publishing: the guide's example request and the repository's own requests pass the
+//! check CI runs, and the GitHub workflows keep their safety properties. The workflows are read
+//! as text, line by line, because that is what a reviewer reads and what GitHub runs.
+
+use std::collections::BTreeSet;
+
+use super::common::{TODAY, TempSite, repo_root};
+
+const PR_WORKFLOW: &str = ".github/workflows/pull-request.yml";
+const DEPLOY_WORKFLOW: &str = ".github/workflows/deploy.yml";
+/// The id the guide's example says it is saved as; no request in the repository uses it.
+const EXAMPLE_ID: &str = "topic-summary-migration";
+
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(repo_root().join(relative))
+        .unwrap_or_else(|e| panic!("reading {relative}: {e}"))
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The complete example request: the ```yaml block of the guide that starts with the schema line.
+fn guide_example() -> String {
+    let guide = read("content/guide/requesting-a-test.md");
+    let fence = "```yaml\n# yaml-language-server";
+    let start = guide.find(fence).expect("the guide has a complete example") + "```yaml\n".len();
+    let end = start
+        + guide[start..]
+            .find("\n```")
+            .expect("the example block is closed");
+    format!("{}\n", &guide[start..end])
+}
+
+#[test]
+fn the_guides_complete_example_request_passes_the_check() {
+    let file = format!("requests/{EXAMPLE_ID}.yaml");
+    assert!(
+        !repo_root().join(&file).exists(),
+        "{file} exists in the repository; pick another id for the example"
+    );
+    let site = TempSite::repository();
+    site.write(&file, &guide_example());
+    let run = site.run(&["check", "--today", TODAY, "--format", "json", &file]);
+    let report = json(&run.stdout);
+    assert_eq!(report["errors"], 0, "{}", run.stdout);
+    // A warning is acceptable only for filing late (JG309): the example's date is fixed while
+    // the release calendar moves on. Anything else means the example teaches a mistake.
+    for diagnostic in report["diagnostics"].as_array().unwrap() {
+        assert_eq!(diagnostic["code"], "JG309", "{}", run.stdout);
+    }
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn the_repositorys_own_requests_pass_the_check() {
+    let site = TempSite::repository();
+    let run = site.run(&["check", "--today", TODAY, "--format", "json"]);
+    let report = json(&run.stdout);
+    assert_eq!(report["errors"], 0, "{}", run.stdout);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// Every workflow file, as (path, text), sorted by path.
+fn workflows() -> Vec<(String, String)> {
+    let dir = repo_root().join(".github/workflows");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .map(|path| {
+            let name = format!(
+                ".github/workflows/{}",
+                path.file_name().unwrap().to_string_lossy()
+            );
+            let text = std::fs::read_to_string(&path).unwrap();
+            (name, text)
+        })
+        .collect();
+    files.sort();
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(
+        names.contains(&PR_WORKFLOW) && names.contains(&DEPLOY_WORKFLOW),
+        "{names:?}"
+    );
+    files
+}
+
+/// A line without its YAML comment, so that prose about a risk is not taken for the risk.
+fn code(line: &str) -> &str {
+    if line.trim_start().starts_with('#') {
+        return "";
+    }
+    match line.find(" #") {
+        Some(at) => &line[..at],
+        None => line,
+    }
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// The lines of job `name`: from `  name:` under `jobs:` to the next job.
+fn job<'a>(workflow: &'a str, name: &str) -> Vec<&'a str> {
+    let header = format!("  {name}:");
+    let mut lines = workflow.lines().skip_while(|line| *line != "jobs:");
+    assert!(lines.any(|line| line == header), "no job {name}");
+    lines
+        .take_while(|line| line.trim().is_empty() || indent(line) > 2)
+        .collect()
+}
+
+#[test]
+fn no_workflow_runs_with_the_base_repositorys_secrets() {
+    for (name, text) in workflows() {
+        for line in text.lines().map(code) {
+            assert!(!line.contains("pull_request_target"), "{name}: {line}");
+            assert!(!line.contains("secrets."), "{name}: {line}");
+        }
+    }
+}
+
+#[test]
+fn every_action_is_pinned_to_a_full_commit_with_its_version() {
+    let mut used = BTreeSet::new();
+    for (name, text) in workflows() {
+        for line in text.lines() {
+            let Some(reference) = code(line)
+                .trim()
+                .trim_start_matches("- ")
+                .strip_prefix("uses:")
+            else {
+                continue;
+            };
+            let (action, sha) = reference.trim().split_once('@').unwrap_or_else(|| {
+                panic!("{name}: `{}` names no version", line.trim());
+            });
+            let pinned =
+                sha.len() == 40 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            assert!(pinned, "{name}: `{}` is not a full commit SHA", line.trim());
+            let comment = line[line.find(sha).unwrap() + sha.len()..].trim();
+            assert!(
+                comment.starts_with("# v"),
+                "{name}: `{}` lacks its version as a `# v...` comment",
+                line.trim()
+            );
+            used.insert(action.to_owned());
+        }
+    }
+    let expected = [
+        "actions/cache",
+        "actions/checkout",
+        "actions/configure-pages",
+        "actions/deploy-pages",
+        "actions/upload-pages-artifact",
+    ];
+    assert_eq!(used, expected.iter().map(|a| a.to_string()).collect());
+}
+
+#[test]
+fn only_the_deploy_job_may_write() {
+    for (name, text) in workflows() {
+        // The default for every job: read the repository, nothing else.
+        let top: Vec<&str> = text
+            .lines()
+            .skip_while(|line| *line != "permissions:")
+            .skip(1)
+            .take_while(|line| indent(line) > 0)
+            .map(code)
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+        assert_eq!(top, ["  contents: read"], "{name}: top-level permissions");
+
+        let writes: Vec<&str> = text
+            .lines()
+            .map(code)
+            .filter(|line| line.contains("write"))
+            .map(str::trim)
+            .collect();
+        if name == DEPLOY_WORKFLOW {
+            assert_eq!(writes, ["pages: write", "id-token: write"], "{name}");
+            let deploy: Vec<&str> = job(&text, "deploy").into_iter().map(str::trim).collect();
+            assert!(deploy.contains(&"pages: write") && deploy.contains(&"id-token: write"));
+            let build = job(&text, "build");
+            assert!(
+                !build.iter().any(|line| code(line).contains("write")),
+                "{build:#?}"
+            );
+        } else {
+            assert!(writes.is_empty(), "{name} asks to write: {writes:?}");
+        }
+    }
+}
+
+/// Every `run:` script (inline or block) of a workflow, as (first line number, text).
+fn run_scripts(text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut scripts = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(inline) = trimmed.strip_prefix("run:") {
+            let key = line.find("run:").unwrap();
+            let mut script = inline.to_owned();
+            let mut j = i + 1;
+            while j < lines.len() && (lines[j].trim().is_empty() || indent(lines[j]) > key) {
+                script.push('\n');
+                script.push_str(lines[j]);
+                j += 1;
+            }
+            scripts.push((i + 1, script));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    scripts
+}
+
+#[test]
+fn no_expression_is_pasted_into_a_run_script() {
+    // `${{ }}` in a script is pasted in before the shell reads it: a branch name or a title
+    // could then run as code. Values reach scripts through `env:` instead.
+    for (name, text) in workflows() {
+        let scripts = run_scripts(&text);
+        assert!(!scripts.is_empty(), "{name} has no run: step");
+        for (line, script) in scripts {
+            assert!(!script.contains("${{"), "{name}:{line}: {script}");
+        }
+    }
+}
+
+#[test]
+fn the_workflows_and_ci_run_call_the_same_scripts() {
+    let pr = read(PR_WORKFLOW);
+    let deploy = read(DEPLOY_WORKFLOW);
+    let run = read(".ci/run");
+    let last_command = |text: &str| -> String {
+        let line = text
+            .lines()
+            .map(code)
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap();
+        line.trim().to_owned()
+    };
+
+    // Pull requests: the code gates, and the check with annotations and the guard.
+    assert!(pr.contains("run: .ci/checks\n"), "{PR_WORKFLOW}");
+    assert!(
+        pr.contains(r#"run: .ci/site --format github --base "$BASE_SHA" --actor "$PR_AUTHOR""#),
+        "{PR_WORKFLOW}"
+    );
+    assert!(pr.contains("BASE_SHA: ${{ github.event.pull_request.base.sha }}"));
+    assert!(pr.contains("PR_AUTHOR: ${{ github.event.pull_request.user.login }}"));
+    assert!(
+        pr.contains("fetch-depth: 0"),
+        "the guard needs the base commit"
+    );
+
+    // Deploys: the same check and build, with the address Pages serves the site from.
+    assert!(
+        deploy.contains(r#"run: .ci/site --format github --base-url "$BASE_URL" --out public"#)
+    );
+    assert!(deploy.contains("BASE_URL: ${{ steps.pages.outputs.base_url }}"));
+
+    // Locally and in CI: both scripts, and the README's test command last.
+    assert!(
+        run.contains("\n.ci/site\n"),
+        ".ci/run does not run .ci/site"
+    );
+    assert_eq!(last_command(&run), ".ci/checks");
+    assert_eq!(last_command(&read(".ci/checks")), "cargo test --locked");
+
+    for script in ["run", "checks", "site"] {
+        let text = read(&format!(".ci/{script}"));
+        assert!(text.starts_with("#!/usr/bin/env bash\n"), ".ci/{script}");
+        assert!(text.contains("\nset -euo pipefail\n"), ".ci/{script}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(repo_root().join(".ci").join(script))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert!(mode & 0o111 != 0, ".ci/{script} is not executable");
+        }
+    }
+}
+
+#[test]
+fn the_site_is_deployed_on_push_daily_and_by_hand_one_at_a_time() {
+    let deploy = read(DEPLOY_WORKFLOW);
+    for needed in [
+        "  push:\n    branches: [main]\n",
+        "  schedule:\n    - cron: ",
+        "  workflow_dispatch:\n",
+        "concurrency:\n  group: pages\n  cancel-in-progress: false\n",
+        "~/.cargo/registry",
+        "~/.cargo/git",
+        "hashFiles('Cargo.lock')",
+        "environment:\n      name: github-pages\n",
+        "        with:\n          path: public\n",
+    ] {
+        assert!(
+            deploy.contains(needed),
+            "{DEPLOY_WORKFLOW} lacks {needed:?}"
+        );
+    }
+    let pr = read(PR_WORKFLOW);
+    assert!(pr.contains("on:\n  pull_request:\n"), "{PR_WORKFLOW}");
+}
+
+#[test]
+fn codeowners_makes_the_admins_owners_of_requests_and_settings() {
+    let config = jobgate::config::parse(&read("content/site.yaml")).unwrap();
+    let admins: BTreeSet<String> = config.admins.iter().map(|a| format!("@{a}")).collect();
+    let codeowners = read(".github/CODEOWNERS");
+    for path in ["/requests/", "/content/site.yaml"] {
+        let line = codeowners
+            .lines()
+            .map(code)
+            .find(|line| line.split_whitespace().next() == Some(path))
+            .unwrap_or_else(|| panic!("CODEOWNERS has no line for {path}"));
+        let owners: BTreeSet<String> = line.split_whitespace().skip(1).map(String::from).collect();
+        assert_eq!(owners, admins, "owners of {path}");
+    }
+}
+
+#[test]
+fn the_pull_request_template_has_the_authors_checklist() {
+    let template = read(".github/pull_request_template.md");
+    for item in [
+        "tested_locally",
+        "reviewers_approved",
+        "output.success",
+        "output.failure",
+        "tests.success",
+        "tests.failure",
+        "`verify`",
+        "`on_output`",
+        "`recover`",
+        "`debug`",
+        "run order",
+        "previous_request",
+        "fixed",
+        "annotations",
+    ] {
+        assert!(template.contains(item), "the template lacks {item}");
+    }
+    assert!(template.matches("- [ ]").count() >= 9, "{template}");
+}
