@@ -242,6 +242,20 @@ fn clamp_year(month: Month) -> NaiveDate {
     }
 }
 
+/// The earliest release whose last submission day is today or later: where a request filed
+/// today can still make it.
+pub fn first_open_release(config: &SiteConfig, today: NaiveDate) -> Month {
+    let mut release = release_for_cutoff_after(config, today);
+    // Bounded: each month has a last submission day, and they move forward with the months.
+    for _ in 0..24 {
+        if release_dates(config, release).last_submission >= today {
+            return release;
+        }
+        release = release.next();
+    }
+    release
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,8 @@ pub enum Command {
     Status(StatusArgs),
     /// Show release cutoffs and deadlines.
     Calendar(CalendarArgs),
+    /// Write a new request skeleton to requests/<ID>.yaml (prompts for the rest on a terminal).
+    New(NewArgs),
     /// Print the JSON Schema of a request file.
     Schema,
 }
@@ -118,6 +120,38 @@ pub struct CalendarArgs {
     pub months: u32,
     #[arg(long, value_enum, default_value = "text")]
     pub format: CalendarFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    New,
+    Existing,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The request id, which is also its file name: lower-case letters, digits and `-`.
+    pub id: String,
+    /// One line saying what the job does.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// `new` for a job not run in production before, `existing` for one that runs again.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Your GitHub handle.
+    #[arg(long)]
+    pub author: Option<String>,
+    /// The job's pull request URL (required for new jobs).
+    #[arg(long)]
+    pub pr: Option<String>,
+    /// The release to aim for (YYYY-MM). Default: the earliest whose last submission day is ahead.
+    #[arg(long, value_parser = parse_month)]
+    pub target_release: Option<Month>,
+    /// Job class names in run order, separated by commas.
+    #[arg(long, value_delimiter = ',')]
+    pub jobs: Vec<String>,
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Status(args) => cmd::status::run(args),
         Command::Calendar(args) => cmd::calendar::run(args),
+        Command::New(args) => cmd::new::run(args),
         Command::Schema => cmd::schema::run(),
     };
     match result {

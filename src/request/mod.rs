@@ -5,6 +5,7 @@
 
 pub mod parse;
 pub mod pattern;
+pub mod scaffold;
 pub mod validate;
 
 use chrono::NaiveDate;

@@ -6,5 +6,6 @@ mod common;
 mod escaping;
 mod expectations;
 mod guard;
+mod new;
 mod readme;
 mod schema;
