@@ -174,8 +174,8 @@ fn calendar_ics_is_valid_and_deterministic() {
     );
 }
 
-#[test]
-fn check_json_has_the_documented_shape() {
+/// The valid fixture plus one request whose `kind` (line 5, column 7) is not a kind.
+fn bad_kind_site() -> TempSite {
     let site = TempSite::fixture("valid");
     site.write(
         "requests/bad-kind-request.yaml",
@@ -183,6 +183,12 @@ fn check_json_has_the_documented_shape() {
             .read("requests/migrate-topic-summaries.yaml")
             .replace("kind: new", "kind: brand-new"),
     );
+    site
+}
+
+#[test]
+fn check_json_has_the_documented_shape() {
+    let site = bad_kind_site();
     let run = site.run(&["check", "--today", TODAY, "--format", "json"]);
     assert_eq!(run.code, 1, "{run:?}");
     let report = json(&run.stdout);
@@ -202,13 +208,7 @@ fn check_json_has_the_documented_shape() {
 
 #[test]
 fn check_github_annotates_and_lists() {
-    let site = TempSite::fixture("valid");
-    site.write(
-        "requests/bad-kind-request.yaml",
-        &site
-            .read("requests/migrate-topic-summaries.yaml")
-            .replace("kind: new", "kind: brand-new"),
-    );
+    let site = bad_kind_site();
     let run = site.run(&["check", "--today", TODAY, "--format", "github"]);
     assert_eq!(run.code, 1);
     let mut lines = run.stdout.lines();
@@ -228,13 +228,7 @@ fn check_github_annotates_and_lists() {
 
 #[test]
 fn check_human_underlines_the_value() {
-    let site = TempSite::fixture("valid");
-    site.write(
-        "requests/bad-kind-request.yaml",
-        &site
-            .read("requests/migrate-topic-summaries.yaml")
-            .replace("kind: new", "kind: brand-new"),
-    );
+    let site = bad_kind_site();
     let run = site.run(&["check", "--today", TODAY]);
     assert_eq!(run.code, 1);
     let text = run.stdout.replace(site.path().to_str().unwrap(), "[ROOT]");
