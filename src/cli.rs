@@ -29,7 +29,7 @@ pub enum Command {
     Status(StatusArgs),
     /// Show release cutoffs and deadlines.
     Calendar(CalendarArgs),
-    /// Write a new request skeleton to requests/<ID>.yaml (prompts for the rest on a terminal).
+    /// Write a new request skeleton to requests/ID.yaml (prompts for the rest on a terminal).
     New(NewArgs),
     /// Print the JSON Schema of a request file.
     Schema,
