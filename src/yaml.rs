@@ -246,6 +246,12 @@ impl<T> std::ops::Deref for At<T> {
     }
 }
 
+impl<T: AsRef<str>> AsRef<str> for At<T> {
+    fn as_ref(&self) -> &str {
+        self.value.as_ref()
+    }
+}
+
 impl<T: serde::Serialize> serde::Serialize for At<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(s)

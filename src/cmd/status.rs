@@ -4,6 +4,7 @@ use anyhow::bail;
 
 use crate::cli::{StatusArgs, TextOrJson};
 use crate::site::api;
+use crate::status;
 
 use super::Outcome;
 
@@ -18,11 +19,15 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             bail!("no request `{id}` in {}/requests", args.site.root.display());
         }
     }
-    let entries: Vec<api::StatusEntry> = site
+    let chosen: Vec<_> = site
         .requests
         .iter()
         .filter(|l| args.ids.is_empty() || args.ids.contains(&l.id))
-        .map(|l| api::status_entry(l, config, today))
+        .map(|l| (l, status::derive(&l.request, config, today)))
+        .collect();
+    let entries: Vec<api::StatusEntry> = chosen
+        .iter()
+        .map(|(l, s)| api::status_entry(l, s))
         .collect();
     match args.format {
         TextOrJson::Json => print!("{}", api::to_json(&entries)),
@@ -64,10 +69,7 @@ fn table(entries: &[api::StatusEntry]) -> String {
     };
     line(headers, "NEXT ACTION");
     for (row, e) in rows.iter().zip(entries) {
-        line(
-            [&row[0], &row[1], &row[2], &row[3], &row[4]],
-            &e.next_action,
-        );
+        line([&row[0], &row[1], &row[2], &row[3], &row[4]], e.next_action);
     }
     out
 }

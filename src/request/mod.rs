@@ -235,18 +235,15 @@ impl Run {
     /// every non-empty one matches a failure pattern; an `error` never matches, since the
     /// job did not finish.
     pub fn output_matches(&self, output: &Output) -> bool {
-        fn patterns(e: &Expectation) -> Vec<&str> {
-            e.expected.iter().map(|p| p.value.as_str()).collect()
-        }
         match *self.result {
             RunResult::Success => {
                 !self.stdout.trim().is_empty()
                     && self.stderr.lines().all(|line| line.trim().is_empty())
-                    && pattern::all_lines_match(&self.stdout, &patterns(&output.success))
+                    && pattern::all_lines_match(&self.stdout, &output.success.expected)
             }
             RunResult::Failure => {
                 !self.stderr.trim().is_empty()
-                    && pattern::all_lines_match(&self.stderr, &patterns(&output.failure))
+                    && pattern::all_lines_match(&self.stderr, &output.failure.expected)
             }
             RunResult::Error => false,
         }

@@ -18,7 +18,7 @@ use crate::month::Month;
 use crate::site::markdown;
 use crate::yaml::At;
 
-use super::pattern::Pattern;
+use super::pattern::{Pattern, unmatched_lines};
 use super::{Kind, Loaded, Request, RunResult};
 
 /// The longest title accepted, in characters; longer ones break page headings and feeds.
@@ -558,7 +558,7 @@ impl Check<'_> {
                     );
                     return;
                 }
-                let first = first_unmatched(&run.stdout, &output.success.expected);
+                let first = unmatched_lines(&run.stdout, &output.success.expected).next();
                 if first.is_some() || (stderr_empty && !run.output_matches(output)) {
                     self.unmatched(&run.stdout, "stdout", "success", first);
                 }
@@ -574,7 +574,7 @@ impl Check<'_> {
                     );
                     return;
                 }
-                let first = first_unmatched(&run.stderr, &output.failure.expected);
+                let first = unmatched_lines(&run.stderr, &output.failure.expected).next();
                 if first.is_some() || !run.output_matches(output) {
                     self.unmatched(&run.stderr, "stderr", "failure", first);
                 }
@@ -971,15 +971,6 @@ fn is_pull_request_of(url: &str, repository: &str) -> bool {
         .or_else(|| number.strip_suffix('/'))
         .unwrap_or(number);
     !number.is_empty() && !number.starts_with('0') && number.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// The first non-empty line of `output` that matches none of `patterns`.
-fn first_unmatched<'o>(output: &'o str, patterns: &[At<String>]) -> Option<&'o str> {
-    let compiled: Vec<Pattern> = patterns.iter().map(|p| Pattern::new(p)).collect();
-    output
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .find(|line| !compiled.iter().any(|p| p.matches(line)))
 }
 
 /// The weekend start closest to `day` (the later one on a tie).

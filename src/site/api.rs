@@ -1,13 +1,14 @@
 //! The JSON shapes documented in the README: requests, releases and status.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::ReleaseDates;
-use crate::config::SiteConfig;
 use crate::month::Month;
-use crate::request::{Kind, Loaded};
-use crate::status::{self, Fit, State};
+use crate::request::{Kind, Loaded, Request};
+use crate::status::{Fit, State, Status};
 
 /// One element of `status --format json`.
 #[derive(Debug, Serialize)]
@@ -19,24 +20,20 @@ pub struct StatusEntry<'a> {
     pub release_fit: Option<Fit>,
     pub run_weekend: NaiveDate,
     pub results_due: NaiveDate,
-    pub next_action: String,
+    pub next_action: &'a str,
 }
 
-pub fn status_entry<'a>(
-    loaded: &'a Loaded,
-    config: &SiteConfig,
-    today: NaiveDate,
-) -> StatusEntry<'a> {
-    let s = status::derive(&loaded.request, config, today);
+/// `status` is the request's derived status, computed once by the caller.
+pub fn status_entry<'a>(loaded: &'a Loaded, status: &'a Status) -> StatusEntry<'a> {
     StatusEntry {
         id: &loaded.id,
-        state: s.state,
+        state: status.state,
         target_release: *loaded.request.target_release,
-        cutoff: s.cutoff,
-        release_fit: s.fit,
-        run_weekend: s.run_weekend,
-        results_due: s.results_due,
-        next_action: s.next_action,
+        cutoff: status.cutoff,
+        release_fit: status.fit,
+        run_weekend: status.run_weekend,
+        results_due: status.results_due,
+        next_action: &status.next_action,
     }
 }
 
@@ -48,19 +45,23 @@ pub struct ReleaseEntry<'a> {
     pub requests: Vec<&'a str>,
 }
 
+/// Each release with the ids of the requests that target it, in one pass over the requests.
 pub fn release_entries<'a>(
     releases: &'a [ReleaseDates],
     requests: &'a [Loaded],
 ) -> Vec<ReleaseEntry<'a>> {
+    let mut by_release: BTreeMap<Month, Vec<&str>> = BTreeMap::new();
+    for loaded in requests {
+        by_release
+            .entry(*loaded.request.target_release)
+            .or_default()
+            .push(&loaded.id);
+    }
     releases
         .iter()
         .map(|dates| ReleaseEntry {
             dates,
-            requests: requests
-                .iter()
-                .filter(|l| *l.request.target_release == dates.release)
-                .map(|l| l.id.as_str())
-                .collect(),
+            requests: by_release.remove(&dates.release).unwrap_or_default(),
         })
         .collect()
 }
@@ -81,33 +82,33 @@ pub struct RequestEntry<'a> {
     pub run_weekend: NaiveDate,
     pub results_due: NaiveDate,
     pub approved_on: Option<NaiveDate>,
-    pub next_action: String,
+    pub next_action: &'a str,
     pub url: String,
 }
 
+/// `status` is the request's derived status, computed once by the caller.
 pub fn request_entry<'a>(
-    loaded: &'a Loaded,
-    config: &SiteConfig,
-    today: NaiveDate,
+    id: &'a str,
+    r: &'a Request,
+    status: &'a Status,
+    base_url: &str,
 ) -> RequestEntry<'a> {
-    let r = &loaded.request;
-    let s = status::derive(r, config, today);
     RequestEntry {
-        id: &loaded.id,
+        id,
         title: &r.title,
         author: &r.author,
         kind: *r.kind,
-        state: s.state,
-        release_fit: s.fit,
+        state: status.state,
+        release_fit: status.fit,
         essential: r.essential,
         target_release: *r.target_release,
         submitted: *r.submitted,
-        cutoff: s.cutoff,
-        run_weekend: s.run_weekend,
-        results_due: s.results_due,
+        cutoff: status.cutoff,
+        run_weekend: status.run_weekend,
+        results_due: status.results_due,
         approved_on: r.approval.as_ref().map(|a| *a.on),
-        next_action: s.next_action,
-        url: format!("{}jobs/{}/", config.base_url, loaded.id),
+        next_action: &status.next_action,
+        url: format!("{base_url}jobs/{id}/"),
     }
 }
 

@@ -272,10 +272,9 @@ pub fn write_all(
         (
             "api/requests.json",
             api::to_json(
-                &site
-                    .requests
+                &jobs
                     .iter()
-                    .map(|l| api::request_entry(l, config, today))
+                    .map(|j| api::request_entry(j.id, j.r, &j.status, &config.base_url))
                     .collect::<Vec<_>>(),
             ),
         ),

@@ -59,33 +59,23 @@ pub struct Line {
     pub matched: bool,
 }
 
+/// The non-empty lines of `text`, each marked with whether some pattern matches it.
 fn lines(text: &str, patterns: &[impl AsRef<str>]) -> Vec<Line> {
-    let unmatched = pattern::unmatched_lines(text, patterns);
+    let compiled: Vec<pattern::Pattern> = patterns
+        .iter()
+        .map(|p| pattern::Pattern::new(p.as_ref()))
+        .collect();
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| Line {
             text: l.to_owned(),
-            matched: !unmatched.contains(&l),
+            matched: compiled.iter().any(|p| p.matches(l)),
         })
         .collect()
 }
 
 pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -> JobView<'a> {
     let r = &loaded.request;
-    let success: Vec<&str> = r
-        .output
-        .success
-        .expected
-        .iter()
-        .map(|p| p.as_str())
-        .collect();
-    let failure: Vec<&str> = r
-        .output
-        .failure
-        .expected
-        .iter()
-        .map(|p| p.as_str())
-        .collect();
     let runs = r
         .runs
         .iter()
@@ -94,8 +84,8 @@ pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -
             number: i + 1,
             output_matches: run.output_matches(&r.output),
             passing: run.is_passing_backup(&r.output),
-            stdout: lines(&run.stdout, &success),
-            stderr: lines(&run.stderr, &failure),
+            stdout: lines(&run.stdout, &r.output.success.expected),
+            stderr: lines(&run.stderr, &r.output.failure.expected),
         })
         .collect();
     let status = status::derive(r, config, today);
