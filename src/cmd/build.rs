@@ -31,9 +31,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::InputErrors);
     }
     eprintln!(
-        "built {} files into {}",
+        "built {} files into {} ({} changed)",
         report.files_written,
-        options.out.display()
+        options.out.display(),
+        report.files_changed
     );
     Ok(Outcome::Clean)
 }

@@ -40,8 +40,10 @@ pub struct BuildOptions {
 pub struct Report {
     /// Every problem found, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
-    /// Files written; zero when the build was refused.
+    /// Files the site has; zero when the build was refused.
     pub files_written: usize,
+    /// Of those, how many differ from the previous build's (the rest were not rewritten).
+    pub files_changed: usize,
 }
 
 impl Report {
@@ -87,6 +89,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
     let mut report = Report {
         diagnostics,
         files_written: 0,
+        files_changed: 0,
     };
     let Some(config) = site.config.as_ref().filter(|_| !report.has_errors()) else {
         return Ok(report);
@@ -94,7 +97,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
     let config = with_base_url(config, options.base_url.as_deref());
     let theme = Theme::load(&options.root)?;
     let staging = output::Staging::create(&options.out)?;
-    report.files_written = pages::write_all(&site, &config, &theme, options.today, &staging)?;
+    pages::write_all(&site, &config, &theme, options.today, &staging)?;
+    (report.files_written, report.files_changed) = staging.counts();
     staging.commit()?;
     Ok(report)
 }

@@ -1,84 +1,259 @@
-//! Writing the site atomically: everything goes into a staging folder beside the output, which
-//! is swapped in only when the whole build succeeded.
+//! Writing the site atomically, without rewriting what did not change.
 //!
-//! A failed or interrupted build leaves the previous site where it was; a leftover staging
-//! folder from a killed build is removed by the next one.
+//! Two folders take turns: the output folder (`public/`) that readers see, and a hidden scratch
+//! folder beside it (`.public.staging/`) that holds the version before. A build brings the
+//! scratch folder up to date — writing only the files whose bytes differ and deleting the ones
+//! the new site no longer has — and then swaps the two folders in one step (`renameat2` with
+//! `RENAME_EXCHANGE` on Linux). The swap is atomic: a reader, or a build killed at any moment,
+//! sees the previous complete site or the new complete site, never a mix. The old site lands in
+//! the scratch folder and is the starting point of the next build, so an unchanged site costs
+//! reads, not writes, and no folder is created or deleted.
+//!
+//! [`Tree`] is the part that brings one folder up to date; `jobgate serve` uses it directly.
 
+use std::collections::HashSet;
 use std::fs;
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, bail};
 
-/// A folder being filled with the next version of the site.
-pub struct Staging {
+/// A folder whose files are being replaced by a new set.
+#[derive(Debug)]
+pub struct Tree {
     dir: PathBuf,
-    out: PathBuf,
-    committed: bool,
+    /// Every file written (or found identical) since the tree was opened, relative to `dir`.
+    written: Mutex<HashSet<String>>,
+    changed: AtomicUsize,
 }
 
-impl Staging {
-    /// Prepares `.<name>.staging` beside `out`.
-    pub fn create(out: &Path) -> anyhow::Result<Staging> {
-        let (parent, name) = split(out)?;
-        fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-        let dir = parent.join(format!(".{name}.staging"));
-        remove_if_present(&dir)?;
-        remove_if_present(&parent.join(format!(".{name}.old")))?;
-        fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        Ok(Staging {
-            dir,
-            out: out.to_owned(),
-            committed: false,
+impl Tree {
+    /// Opens `dir`, creating it if needed. Nothing in it is touched yet.
+    pub fn open(dir: &Path) -> anyhow::Result<Tree> {
+        match fs::symlink_metadata(dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => fs::remove_file(dir).with_context(|| format!("removing {}", dir.display()))?,
+            Err(error) if error.kind() == ErrorKind::NotFound => {}
+            Err(error) => return Err(error).with_context(|| format!("reading {}", dir.display())),
+        }
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Tree {
+            dir: dir.to_owned(),
+            written: Mutex::default(),
+            changed: AtomicUsize::new(0),
         })
     }
 
-    /// Writes one file, `relative` to the site root, creating its folders.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Makes `relative` (e.g. `jobs/x/index.html`) hold `bytes`, creating its folders; a file
+    /// that already holds exactly these bytes is left alone.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let path = Path::new(relative);
-        if path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
+        if relative.is_empty()
+            || path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
         {
             bail!("refusing to write outside the output folder: {relative}");
         }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(relative.to_owned());
         let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        if same_contents(&target, bytes) {
+            return Ok(());
         }
+        self.changed.fetch_add(1, Ordering::Relaxed);
+        match fs::write(&target, bytes) {
+            Ok(()) => return Ok(()),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    ErrorKind::NotFound | ErrorKind::IsADirectory | ErrorKind::NotADirectory
+                ) => {}
+            Err(error) => {
+                return Err(error).with_context(|| format!("writing {}", target.display()));
+            }
+        }
+        // The folder is missing, or something of another kind is in the way.
+        self.clear_way(path)?;
         fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
     }
 
-    /// Swaps the staged site in for the old one, then removes the old one.
-    pub fn commit(mut self) -> anyhow::Result<()> {
-        let (parent, name) = split(&self.out)?;
-        let old = parent.join(format!(".{name}.old"));
-        let had_old = self.out.exists();
-        if had_old {
-            fs::rename(&self.out, &old)
-                .with_context(|| format!("moving the previous {} aside", self.out.display()))?;
-        }
-        if let Err(error) = fs::rename(&self.dir, &self.out) {
-            if had_old {
-                // Put the previous site back; the staged one is removed on drop.
-                let _ = fs::rename(&old, &self.out);
+    /// Removes whatever stands where `relative` or one of its folders should be, and creates
+    /// the folders.
+    fn clear_way(&self, relative: &Path) -> anyhow::Result<()> {
+        let mut at = self.dir.clone();
+        let components: Vec<_> = relative.components().collect();
+        for (i, component) in components.iter().enumerate() {
+            at.push(component);
+            let last = i + 1 == components.len();
+            match fs::symlink_metadata(&at) {
+                Ok(meta) if last && meta.is_dir() => remove(&at)?,
+                Ok(meta) if !last && !meta.is_dir() => remove(&at)?,
+                _ => {}
             }
-            return Err(error)
-                .with_context(|| format!("moving the new site to {}", self.out.display()));
-        }
-        self.committed = true;
-        if had_old {
-            fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+            if !last && !at.is_dir() {
+                fs::create_dir(&at).with_context(|| format!("creating {}", at.display()))?;
+            }
         }
         Ok(())
     }
+
+    /// How many files were written so far, and how many of those had different bytes before.
+    pub fn counts(&self) -> (usize, usize) {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner()).len();
+        (written, self.changed.load(Ordering::Relaxed))
+    }
+
+    /// Deletes every file and folder that was not written since the tree was opened.
+    pub fn prune(&self) -> anyhow::Result<usize> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let mut removed = 0;
+        prune_dir(&self.dir, "", &written, &mut removed)?;
+        Ok(removed)
+    }
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+/// Walks `dir` (the folder `prefix` of the tree) and removes what `keep` does not name.
+/// Returns whether anything is left in it.
+fn prune_dir(
+    dir: &Path,
+    prefix: &str,
+    keep: &HashSet<String>,
+    removed: &mut usize,
+) -> anyhow::Result<bool> {
+    let mut left = false;
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let path = entry.path();
+        let relative = match entry.file_name().to_str() {
+            Some(name) => format!("{prefix}{name}"),
+            None => String::new(), // never a name we write
+        };
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("reading {}", path.display()))?;
+        if kind.is_dir() && !relative.is_empty() {
+            if prune_dir(&path, &format!("{relative}/"), keep, removed)? {
+                left = true;
+            } else {
+                fs::remove_dir(&path).with_context(|| format!("removing {}", path.display()))?;
+            }
+        } else if keep.contains(&relative) {
+            left = true;
+        } else {
+            remove(&path)?;
+            *removed += 1;
         }
     }
+    Ok(left)
+}
+
+fn same_contents(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+fn remove(path: &Path) -> anyhow::Result<()> {
+    let meta = fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if meta.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+    .with_context(|| format!("removing {}", path.display()))
+}
+
+/// The next version of the site, filled in the scratch folder beside the output folder.
+pub struct Staging {
+    tree: Tree,
+    out: PathBuf,
+}
+
+impl Staging {
+    /// Opens `.<name>.staging` beside `out`, reusing what an earlier build left there.
+    pub fn create(out: &Path) -> anyhow::Result<Staging> {
+        let (parent, name) = split(out)?;
+        fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        if let Ok(meta) = fs::symlink_metadata(out)
+            && !meta.is_dir()
+        {
+            bail!("{} exists and is not a folder", out.display());
+        }
+        // Left behind by builds that moved the old site aside instead of swapping.
+        let old = parent.join(format!(".{name}.old"));
+        if fs::symlink_metadata(&old).is_ok() {
+            remove(&old)?;
+        }
+        Ok(Staging {
+            tree: Tree::open(&parent.join(format!(".{name}.staging")))?,
+            out: parent.join(name),
+        })
+    }
+
+    /// Writes one file, `relative` to the site root; see [`Tree::write`].
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.tree.write(relative, bytes)
+    }
+
+    /// How many files the site has, and how many of them differ from the scratch folder's.
+    pub fn counts(&self) -> (usize, usize) {
+        self.tree.counts()
+    }
+
+    /// Removes what the new site no longer has, then swaps it in for the old one.
+    pub fn commit(self) -> anyhow::Result<()> {
+        self.tree.prune()?;
+        let staged = self.tree.dir();
+        if fs::symlink_metadata(&self.out).is_err() {
+            return fs::rename(staged, &self.out)
+                .with_context(|| format!("moving the new site to {}", self.out.display()));
+        }
+        exchange(staged, &self.out)
+            .with_context(|| format!("swapping the new site into {}", self.out.display()))
+    }
+}
+
+/// Swaps two folders in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> anyhow::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        // File systems without the exchange flag.
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => exchange_by_renames(a, b),
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> anyhow::Result<()> {
+    exchange_by_renames(a, b)
+}
+
+/// Three renames: there is a moment with no folder at `b`, but never a mixed one.
+fn exchange_by_renames(a: &Path, b: &Path) -> anyhow::Result<()> {
+    let mut aside = b.as_os_str().to_owned();
+    aside.push(".old");
+    let aside = PathBuf::from(aside);
+    fs::rename(b, &aside)?;
+    if let Err(error) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(error.into());
+    }
+    fs::rename(&aside, a)?;
+    Ok(())
 }
 
 fn split(out: &Path) -> anyhow::Result<(PathBuf, String)> {
@@ -101,38 +276,99 @@ fn split(out: &Path) -> anyhow::Result<(PathBuf, String)> {
     Ok((parent, name))
 }
 
-fn remove_if_present(dir: &Path) -> anyhow::Result<()> {
-    match fs::symlink_metadata(dir) {
-        Ok(meta) if meta.is_dir() => {
-            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))
-        }
-        Ok(_) => fs::remove_file(dir).with_context(|| format!("removing {}", dir.display())),
-        Err(_) => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(at) = stack.pop() {
+            for entry in fs::read_dir(&at).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path.clone());
+                }
+                found.push(
+                    path.strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+        found.sort();
+        found
+    }
+
     #[test]
-    fn commit_replaces_and_drop_discards() {
+    fn commit_swaps_and_an_abandoned_build_leaves_the_site_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let first = Staging::create(&out).unwrap();
         first.write("a/index.html", b"one").unwrap();
+        first.write("gone.txt", b"x").unwrap();
         first.commit().unwrap();
-        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+        assert_eq!(listing(&out), ["a", "a/index.html", "gone.txt"]);
 
         let abandoned = Staging::create(&out).unwrap();
         abandoned.write("a/index.html", b"two").unwrap();
         drop(abandoned);
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
-        let leftovers: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+
+        let second = Staging::create(&out).unwrap();
+        second.write("a/index.html", b"three").unwrap();
+        second.write("b/c/index.html", b"new").unwrap();
+        second.commit().unwrap();
+        assert_eq!(
+            listing(&out),
+            ["a", "a/index.html", "b", "b/c", "b/c/index.html"]
+        );
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"three");
+        let mut beside = listing(tmp.path());
+        beside.retain(|p| !p.contains('/'));
+        assert_eq!(beside, [".public.staging", "public"]);
+    }
+
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = Tree::open(tmp.path()).unwrap();
+        tree.write("same.html", b"same").unwrap();
+        tree.write("other.html", b"old").unwrap();
+        let tree = Tree::open(tmp.path()).unwrap();
+        tree.write("same.html", b"same").unwrap();
+        tree.write("other.html", b"new!").unwrap();
+        tree.write("fresh/index.html", b"x").unwrap();
+        assert_eq!(tree.counts(), (3, 2));
+    }
+
+    #[test]
+    fn prune_removes_what_was_not_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = Tree::open(tmp.path()).unwrap();
+        for file in ["keep/index.html", "drop/index.html", "drop/badge.svg", "x"] {
+            tree.write(file, b"1").unwrap();
+        }
+        let tree = Tree::open(tmp.path()).unwrap();
+        tree.write("keep/index.html", b"1").unwrap();
+        assert_eq!(tree.prune().unwrap(), 3);
+        assert_eq!(listing(tmp.path()), ["keep", "keep/index.html"]);
+    }
+
+    #[test]
+    fn a_file_and_a_folder_can_trade_places() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = Tree::open(tmp.path()).unwrap();
+        tree.write("a", b"file").unwrap();
+        tree.write("b/index.html", b"page").unwrap();
+        tree.write("a/index.html", b"now a folder").unwrap();
+        tree.write("b", b"now a file").unwrap();
+        assert_eq!(
+            fs::read(tmp.path().join("a/index.html")).unwrap(),
+            b"now a folder"
+        );
+        assert_eq!(fs::read(tmp.path().join("b")).unwrap(), b"now a file");
     }
 
     #[test]
@@ -141,5 +377,15 @@ mod tests {
         let staging = Staging::create(&tmp.path().join("public")).unwrap();
         assert!(staging.write("../escape.html", b"x").is_err());
         assert!(staging.write("/etc/passwd", b"x").is_err());
+        assert!(staging.write("", b"x").is_err());
+    }
+
+    #[test]
+    fn refuses_an_output_that_is_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::write(&out, b"not a folder").unwrap();
+        let error = Staging::create(&out).err().unwrap();
+        assert!(error.to_string().contains("is not a folder"), "{error}");
     }
 }

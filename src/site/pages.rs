@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use minijinja::value::Value;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::calendar::{self, ReleaseDates};
@@ -69,23 +70,36 @@ pub fn shown_releases(site: &Site, config: &SiteConfig, today: NaiveDate) -> Vec
         .collect()
 }
 
-/// Renders every page and file of the site into `staging`; returns how many were written.
+/// Renders every page and file of the site into `out`.
 pub fn write_all(
     site: &Site,
     config: &SiteConfig,
     theme: &Theme,
     today: NaiveDate,
-    staging: &Staging,
-) -> anyhow::Result<usize> {
+    out: &Staging,
+) -> anyhow::Result<()> {
     let renderer = Renderer::new(theme, config, &config.base_url, today)?;
     let jobs: Vec<JobView> = site
         .requests
-        .iter()
+        .par_iter()
         .map(|l| render::job_view(l, config, today))
         .collect();
     let rows: Vec<Row> = jobs.iter().map(row).collect();
     let releases = shown_releases(site, config, today);
     let nav = render::guide_nav(&site.guide);
+    let nav = &nav;
+    let release_months: Vec<String> = {
+        let mut m: Vec<String> = rows.iter().map(|r| r.target_release.clone()).collect();
+        m.sort();
+        m.dedup();
+        m
+    };
+    let filters = crate::ctx! {
+        states => State::ALL.iter().map(|s| crate::ctx! { key => s.as_str(), label => s.label() }).collect::<Vec<_>>(),
+        releases => &release_months,
+    };
+    let filters = &filters;
+    let all_rows = &rows;
     let mut pages = Vec::new();
 
     // Home.
@@ -109,72 +123,61 @@ pub fn write_all(
         .iter()
         .filter(|r| r.state.needs_attention() || r.blocker || r.fit == Some(Fit::AtRisk))
         .collect();
-    pages.push(Page::new(
-        "",
-        "home.html",
+    let counts = state_counts(&rows);
+    pages.push(Page::new("", "home.html", move || {
         crate::ctx! {
-            nav => &nav,
+            nav => nav,
             next => &next,
             days_left => (next.cutoff - today).num_days(),
             weekend => weekend,
             weekend_end => calendar::weekend_end(&config.policy, weekend),
-            this_weekend => this_weekend,
-            attention => attention,
-            counts => state_counts(&rows),
-            total => rows.len(),
-        },
-    ));
+            this_weekend => &this_weekend,
+            attention => &attention,
+            counts => &counts,
+            total => all_rows.len(),
+        }
+    }));
 
     // Guide.
-    pages.push(Page::new(
-        "guide/",
-        "guide_index.html",
-        crate::ctx! { nav => &nav },
-    ));
+    pages.push(Page::new("guide/", "guide_index.html", move || {
+        crate::ctx! { nav => nav }
+    }));
     for (i, page) in site.guide.iter().enumerate() {
         pages.push(Page::new(
             format!("guide/{}/", page.slug),
             "guide.html",
-            crate::ctx! {
-                nav => &nav,
-                page => crate::ctx! {
-                    slug => &page.slug,
-                    title => &page.title,
-                    description => &page.description,
-                    html => Value::from_safe_string(page.body.html.clone()),
-                    headings => &page.body.headings,
-                    edit_url => format!("https://github.com/{}/edit/main/{}", config.site_repository, page.file),
-                },
-                prev => i.checked_sub(1).map(|p| &site.guide[p].slug),
-                prev_title => i.checked_sub(1).map(|p| &site.guide[p].title),
-                next => site.guide.get(i + 1).map(|p| &p.slug),
-                next_title => site.guide.get(i + 1).map(|p| &p.title),
+            move || {
+                crate::ctx! {
+                    nav => nav,
+                    page => crate::ctx! {
+                        slug => &page.slug,
+                        title => &page.title,
+                        description => &page.description,
+                        html => Value::from_safe_string(page.body.html.clone()),
+                        headings => &page.body.headings,
+                        edit_url => format!("https://github.com/{}/edit/main/{}", config.site_repository, page.file),
+                    },
+                    prev => i.checked_sub(1).map(|p| &site.guide[p].slug),
+                    prev_title => i.checked_sub(1).map(|p| &site.guide[p].title),
+                    next => site.guide.get(i + 1).map(|p| &p.slug),
+                    next_title => site.guide.get(i + 1).map(|p| &p.title),
+                }
             },
         ));
     }
 
     // Jobs: the index, one view per state and per release, and one page per request.
-    let release_months: Vec<String> = {
-        let mut m: Vec<String> = rows.iter().map(|r| r.target_release.clone()).collect();
-        m.sort();
-        m.dedup();
-        m
-    };
-    let filters = crate::ctx! {
-        states => State::ALL.iter().map(|s| crate::ctx! { key => s.as_str(), label => s.label() }).collect::<Vec<_>>(),
-        releases => &release_months,
-    };
-    pages.push(Page::new(
-        "jobs/",
-        "jobs.html",
-        crate::ctx! { nav => &nav, rows => &rows, filters => &filters, heading => "All requests" },
-    ));
+    pages.push(Page::new("jobs/", "jobs.html", move || {
+        crate::ctx! { nav => nav, rows => all_rows, filters => filters, heading => "All requests" }
+    }));
     for state in State::ALL {
         let subset: Vec<&Row> = rows.iter().filter(|r| r.state == state).collect();
         pages.push(Page::new(
             format!("jobs/state/{}/", state.as_str()),
             "jobs.html",
-            crate::ctx! { nav => &nav, rows => subset, filters => &filters, heading => format!("{} requests", state.label()), current_state => state.as_str() },
+            move || {
+                crate::ctx! { nav => nav, rows => &subset, filters => filters, heading => format!("{} requests", state.label()), current_state => state.as_str() }
+            },
         ));
     }
     for month in &release_months {
@@ -182,28 +185,16 @@ pub fn write_all(
         pages.push(Page::new(
             format!("jobs/release/{month}/"),
             "jobs.html",
-            crate::ctx! { nav => &nav, rows => subset, filters => &filters, heading => format!("Requests for {month}"), current_release => month },
-        ));
-    }
-    for job in &jobs {
-        pages.push(Page::new(
-            format!("jobs/{}/", job.id),
-            "job.html",
-            crate::ctx! { nav => &nav, job => job },
-        ));
-        pages.push(Page::new(
-            format!("jobs/{}/badge.svg", job.id),
-            "badge.svg",
-            crate::ctx! { id => job.id, state => job.status.state, label => job.state_label },
+            move || {
+                crate::ctx! { nav => nav, rows => &subset, filters => filters, heading => format!("Requests for {month}"), current_release => month }
+            },
         ));
     }
     let events = feed::events(&site.requests);
     let updated = events.first().map_or(today, |e| e.date);
-    pages.push(Page::new(
-        "feed.xml",
-        "feed.xml",
-        crate::ctx! { events => events, updated => updated },
-    ));
+    pages.push(Page::new("feed.xml", "feed.xml", move || {
+        crate::ctx! { events => &events, updated => updated }
+    }));
 
     // Releases: the calendar and one readiness page per release.
     let mut by_release: BTreeMap<Month, Vec<&Row>> = BTreeMap::new();
@@ -213,49 +204,60 @@ pub fn write_all(
             .or_default()
             .push(row);
     }
-    pages.push(Page::new(
-        "releases/",
-        "releases.html",
+    let shown = &releases;
+    pages.push(Page::new("releases/", "releases.html", move || {
         crate::ctx! {
-            nav => &nav,
-            releases => &releases,
-            grids => month_grids(config, &releases, today),
-        },
-    ));
+            nav => nav,
+            releases => shown,
+            grids => month_grids(config, shown, today),
+        }
+    }));
     for dates in &releases {
         let members = by_release.remove(&dates.release).unwrap_or_default();
-        let groups: Vec<Value> = FIT_GROUPS
-            .iter()
-            .enumerate()
-            .map(|(rank, (key, label))| {
-                let rows: Vec<&&Row> = members.iter().filter(|r| fit_rank(r) == rank).collect();
-                crate::ctx! { key => key, label => label, rows => rows }
-            })
-            .collect();
         pages.push(Page::new(
             format!("releases/{}/", dates.release),
             "release.html",
-            crate::ctx! {
-                nav => &nav,
-                release => dates,
-                groups => groups,
-                total => members.len(),
-                ready => members.iter().filter(|r| r.fit == Some(Fit::In)).count(),
-                blockers => members.iter().filter(|r| r.blocker).count(),
+            move || {
+                let groups: Vec<Value> = FIT_GROUPS
+                    .iter()
+                    .enumerate()
+                    .map(|(rank, (key, label))| {
+                        let rows: Vec<&&Row> =
+                            members.iter().filter(|r| fit_rank(r) == rank).collect();
+                        crate::ctx! { key => key, label => label, rows => rows }
+                    })
+                    .collect();
+                crate::ctx! {
+                    nav => nav,
+                    release => dates,
+                    groups => groups,
+                    total => members.len(),
+                    ready => members.iter().filter(|r| r.fit == Some(Fit::In)).count(),
+                    blockers => members.iter().filter(|r| r.blocker).count(),
+                }
             },
         ));
     }
+    pages.push(Page::new("404.html", "404.html", move || {
+        crate::ctx! { nav => nav }
+    }));
+    render::write_pages(&renderer, &pages, out)?;
+    drop(pages);
 
-    pages.push(Page::new(
-        "404.html",
-        "404.html",
-        crate::ctx! { nav => &nav },
-    ));
+    // One page and one badge per request, each made from its request when it is rendered.
+    jobs.par_iter().try_for_each(|job| {
+        let page = Page::new(format!("jobs/{}/", job.id), "job.html", || {
+            crate::ctx! { nav => nav, job => job, runs => render::run_views(job.r) }
+        });
+        out.write(&page.file(), page.render(&renderer)?.as_bytes())?;
+        let badge = Page::new(format!("jobs/{}/badge.svg", job.id), "badge.svg", || {
+            crate::ctx! { id => job.id, state => job.status.state, label => job.state_label }
+        });
+        out.write(&badge.file(), badge.render(&renderer)?.as_bytes())
+    })?;
 
-    let mut written = render::write_pages(&renderer, pages, staging)?;
     for (name, bytes) in &theme.assets {
-        staging.write(name, bytes)?;
-        written += 1;
+        out.write(name, bytes)?;
     }
     let files = [
         ("sitemap.xml", sitemap(site, config, &releases)),
@@ -285,9 +287,9 @@ pub fn write_all(
         ("schema/request.json", crate::request::json_schema()),
     ];
     for (name, text) in &files {
-        staging.write(name, text.as_bytes())?;
+        out.write(name, text.as_bytes())?;
     }
-    Ok(written + files.len())
+    Ok(())
 }
 
 /// How a release page groups its requests, most urgent first; the index is [`fit_rank`].

@@ -40,7 +40,6 @@ pub struct JobView<'a> {
     pub fit_label: Option<&'static str>,
     pub edit_url: String,
     pub source_url: String,
-    pub runs: Vec<RunView>,
 }
 
 /// A run with its output lines checked against the expected patterns.
@@ -74,10 +73,9 @@ fn lines(text: &str, patterns: &[impl AsRef<str>]) -> Vec<Line> {
         .collect()
 }
 
-pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -> JobView<'a> {
-    let r = &loaded.request;
-    let runs = r
-        .runs
+/// Each run of `r`, with its output lines checked against the expected patterns.
+pub fn run_views(r: &Request) -> Vec<RunView> {
+    r.runs
         .iter()
         .enumerate()
         .map(|(i, run)| RunView {
@@ -87,7 +85,11 @@ pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -
             stdout: lines(&run.stdout, &r.output.success.expected),
             stderr: lines(&run.stderr, &r.output.failure.expected),
         })
-        .collect();
+        .collect()
+}
+
+pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -> JobView<'a> {
+    let r = &loaded.request;
     let status = status::derive(r, config, today);
     JobView {
         id: &loaded.id,
@@ -104,7 +106,6 @@ pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -
             "https://github.com/{}/blob/main/{}",
             config.site_repository, loaded.file
         ),
-        runs,
     }
 }
 
@@ -226,44 +227,52 @@ fn short_date(value: &str) -> String {
     parse_iso(value).map_or_else(|| value.to_owned(), |d| d.format("%a %-d %b").to_string())
 }
 
-/// A page to write: its URL path (a folder ending in `/`, or a file) and how to make it.
-pub struct Page {
+/// A page to write: its URL path (a folder ending in `/`, or a file), its template, and how
+/// to make its context. The context is made only when the page is rendered, so the data of
+/// all pages is never held as template values at once.
+pub struct Page<'a> {
     pub path: String,
     pub template: &'static str,
-    pub ctx: Value,
+    ctx: Box<dyn Fn() -> Value + Send + Sync + 'a>,
 }
 
-impl Page {
-    pub fn new(path: impl Into<String>, template: &'static str, ctx: Value) -> Page {
+impl<'a> Page<'a> {
+    pub fn new(
+        path: impl Into<String>,
+        template: &'static str,
+        ctx: impl Fn() -> Value + Send + Sync + 'a,
+    ) -> Page<'a> {
         Page {
             path: path.into(),
             template,
-            ctx,
+            ctx: Box::new(ctx),
         }
     }
 
     /// The file the page is written to.
     pub fn file(&self) -> String {
-        if self.path.is_empty() || self.path.ends_with('/') {
-            format!("{}index.html", self.path)
-        } else {
-            self.path.clone()
-        }
+        file_of(&self.path)
+    }
+
+    pub fn render(&self, renderer: &Renderer) -> anyhow::Result<String> {
+        renderer.render(self.template, &self.path, (self.ctx)())
+    }
+}
+
+/// The file a URL path is written to: folders get an `index.html`.
+pub fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
     }
 }
 
 /// Renders and writes `pages` in parallel.
-pub fn write_pages(
-    renderer: &Renderer,
-    pages: Vec<Page>,
-    staging: &Staging,
-) -> anyhow::Result<usize> {
-    let count = pages.len();
-    pages.into_par_iter().try_for_each(|page| {
-        let html = renderer.render(page.template, &page.path, page.ctx.clone())?;
-        staging.write(&page.file(), html.as_bytes())
-    })?;
-    Ok(count)
+pub fn write_pages(renderer: &Renderer, pages: &[Page], out: &Staging) -> anyhow::Result<()> {
+    pages
+        .par_iter()
+        .try_for_each(|page| out.write(&page.file(), page.render(renderer)?.as_bytes()))
 }
 
 /// The guide's navigation, shared by every page.
@@ -287,15 +296,9 @@ mod tests {
 
     #[test]
     fn pages_map_to_index_files() {
-        assert_eq!(Page::new("", "x", Value::UNDEFINED).file(), "index.html");
-        assert_eq!(
-            Page::new("jobs/a/", "x", Value::UNDEFINED).file(),
-            "jobs/a/index.html"
-        );
-        assert_eq!(
-            Page::new("404.html", "x", Value::UNDEFINED).file(),
-            "404.html"
-        );
+        assert_eq!(file_of(""), "index.html");
+        assert_eq!(file_of("jobs/a/"), "jobs/a/index.html");
+        assert_eq!(file_of("404.html"), "404.html");
     }
 
     #[test]
