@@ -31,7 +31,11 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/release.html",
     "templates/feed.xml",
     "templates/badge.svg",
+    "templates/search.html",
     "static/style.css",
+    "static/search.js",
+    "static/jobs.js",
+    "static/favicon.svg",
 ];
 
 /// The theme a build uses.

@@ -16,6 +16,8 @@ pub struct GuidePage {
     pub weight: u32,
     pub description: String,
     pub body: Rendered,
+    /// The body as plain text, for the search index.
+    pub text: String,
     /// Line in the file where the markdown body starts, for link diagnostics.
     pub body_line: u32,
 }
@@ -63,6 +65,7 @@ pub fn parse(
             weight: weight.unwrap_or(u32::MAX),
             description: description.unwrap_or_default(),
             body: markdown::render(body),
+            text: markdown::plain_text(body),
             body_line,
         });
     }

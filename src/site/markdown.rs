@@ -202,6 +202,34 @@ fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
     }
 }
 
+/// The words of `source` as plain text, for the search index: text, code and raw HTML (which
+/// pages show as text), with blocks separated by a line break.
+pub fn plain_text(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
 /// Escapes text for an HTML attribute value in double quotes.
 pub fn escape_attr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -221,6 +249,12 @@ pub fn escape_attr(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_markup() {
+        let text = plain_text("# Title\n\nSome *bold* `code` and <b>tags</b>.\n\n- one\n- two\n");
+        assert_eq!(text, "Title\nSome bold code and <b>tags</b>.\none\ntwo");
+    }
 
     #[test]
     fn raw_html_is_shown_as_text() {

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod pages;
 pub mod render;
+pub mod search;
 
 use std::path::PathBuf;
 

@@ -16,6 +16,7 @@ use crate::theme::Theme;
 use super::load::Site;
 use super::output::Staging;
 use super::render::{self, JobView, Page, Renderer};
+use super::search::{self, Record};
 use super::{api, feed, ical};
 
 /// One line of a jobs list.
@@ -238,6 +239,9 @@ pub fn write_all(
             },
         ));
     }
+    pages.push(Page::new("search/", "search.html", move || {
+        crate::ctx! { nav => nav }
+    }));
     pages.push(Page::new("404.html", "404.html", move || {
         crate::ctx! { nav => nav }
     }));
@@ -258,6 +262,9 @@ pub fn write_all(
 
     for (name, bytes) in &theme.assets {
         out.write(name, bytes)?;
+    }
+    for (name, bytes) in search::index(&search_records(site, &jobs))? {
+        out.write(&name, &bytes)?;
     }
     let files = [
         ("sitemap.xml", sitemap(site, config, &releases)),
@@ -290,6 +297,42 @@ pub fn write_all(
         out.write(name, text.as_bytes())?;
     }
     Ok(())
+}
+
+/// What the search index holds: each guide page, then each job, in site order.
+fn search_records(site: &Site, jobs: &[JobView]) -> Vec<Record> {
+    let guide = site.guide.iter().map(|page| Record {
+        url: format!("guide/{}/index.html", page.slug),
+        title: page.title.clone(),
+        section: "Guide",
+        detail: page.description.clone(),
+        text: page.text.clone(),
+    });
+    let jobs = jobs.iter().map(|job| {
+        let r = job.r;
+        let mut parts = vec![r.summary.as_str()];
+        parts.extend(r.jobs.iter().map(|j| j.as_str()));
+        parts.extend(
+            [&r.reason, &r.notes, &r.fixed]
+                .into_iter()
+                .flatten()
+                .map(|m| m.as_str()),
+        );
+        Record::from_markdown(
+            format!("jobs/{}/index.html", job.id),
+            r.title.to_string(),
+            "Job",
+            format!(
+                "{} · {} · by {} · for {}",
+                job.id,
+                job.state_label,
+                r.author.as_str(),
+                *r.target_release
+            ),
+            &parts,
+        )
+    });
+    guide.chain(jobs).collect()
 }
 
 /// How a release page groups its requests, most urgent first; the index is [`fit_rank`].

@@ -216,3 +216,75 @@ fn an_unwritable_output_is_an_io_failure() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
 }
+
+#[test]
+fn every_page_has_a_search_box_and_the_index_holds_every_guide_page_and_job() {
+    let site = built();
+    let requests = std::fs::read_dir(site.path().join("requests"))
+        .unwrap()
+        .count();
+    let guide = std::fs::read_dir(site.path().join("content/guide"))
+        .unwrap()
+        .count();
+    let entry = site.read("public/pagefind/pagefind-entry.json");
+    assert!(
+        entry.contains(&format!("\"page_count\":{}", requests + guide)),
+        "{entry}"
+    );
+    assert!(site.path().join("public/pagefind/pagefind.js").is_file());
+    for (page, action) in [
+        ("index.html", "search/index.html"),
+        ("jobs/index.html", "../search/index.html"),
+        (&format!("jobs/{JOB}/index.html"), "../../search/index.html"),
+        ("guide/overview/index.html", "../../search/index.html"),
+    ] {
+        let html = site.read(&format!("public/{page}"));
+        assert!(
+            html.contains(&format!(
+                r#"<form class="search-box" role="search" action="{action}">"#
+            )),
+            "{page} has no search box"
+        );
+    }
+    let search = site.read("public/search/index.html");
+    assert!(search.contains(r#"<input id="search-query" type="search" name="q""#));
+    assert!(search.contains(r#"data-bundle="../pagefind/pagefind.js""#));
+    assert!(search.contains("Search runs in your browser and needs JavaScript"));
+}
+
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_changed() {
+    let site = built();
+    // The second build fills the scratch folder; from the third on, the previous version is there.
+    assert_eq!(site.build("public").code, 0);
+    let again = site.build("public");
+    assert!(again.stderr.contains("(0 changed)"), "{}", again.stderr);
+
+    let file = format!("requests/{JOB}.yaml");
+    let text = site.read(&file);
+    let title = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    site.write(
+        &file,
+        &text.replacen(title, "title: A retitled topic summaries migration", 1),
+    );
+    let edited = site.build("public");
+    assert_eq!(edited.code, 0, "{edited:?}");
+    let changed: usize = edited
+        .stderr
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {}", edited.stderr));
+    let total = tree(&site.path().join("public")).len();
+    assert!(changed > 0 && changed < total / 2, "{changed} of {total}");
+    assert!(
+        site.read(&format!("public/jobs/{JOB}/index.html"))
+            .contains("A retitled topic summaries migration")
+    );
+    // The previous version waits beside the site for the next build.
+    assert!(
+        !site
+            .read(&format!(".public.staging/jobs/{JOB}/index.html"))
+            .contains("A retitled")
+    );
+}
