@@ -31,6 +31,8 @@ pub enum Command {
     Calendar(CalendarArgs),
     /// Write a new request skeleton to requests/ID.yaml (prompts for the rest on a terminal).
     New(NewArgs),
+    /// Build the site, serve it on 127.0.0.1 and rebuild it as files change (pages reload).
+    Serve(ServeArgs),
     /// Print the JSON Schema of a request file.
     Schema,
 }
@@ -56,6 +58,18 @@ pub struct BuildArgs {
     /// Absolute URL the site is served from; overrides base_url in content/site.yaml.
     #[arg(long)]
     pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The port on 127.0.0.1 to serve on (0 picks a free one; the address is printed).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Where to write the pages served. Default: a temporary folder removed on Ctrl-C.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::status::run(args),
         Command::Calendar(args) => cmd::calendar::run(args),
         Command::New(args) => cmd::new::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Schema => cmd::schema::run(),
     };
     match result {
@@ -26,3 +27,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Rendering allocates many small strings on every thread; mimalloc keeps that fast and keeps
+/// peak memory low where the system allocator fragments across threads (see the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod check;
 pub mod new;
 pub mod schema;
+pub mod serve;
 pub mod status;
 
 use std::io::IsTerminal as _;

@@ -123,8 +123,9 @@ fn load_config(
     }
 }
 
-/// Reads and parses one request file; `None` for files that are not requests.
-fn load_request(
+/// Reads and parses one request file (`requests/<id>.yaml`, relative to `root`) with the
+/// problems found in it; `None` for files under `requests/` that are not requests.
+pub fn load_request(
     root: &Path,
     file: &str,
 ) -> anyhow::Result<Option<(Option<Loaded>, Vec<Diagnostic>)>> {

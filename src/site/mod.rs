@@ -8,6 +8,7 @@ pub mod feed;
 pub mod guide;
 pub mod ical;
 pub mod links;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod output;
@@ -55,8 +56,15 @@ impl Report {
 
 /// Loads and validates the whole site. Diagnostics come back sorted.
 pub fn check(root: &std::path::Path, today: NaiveDate) -> anyhow::Result<(Site, Vec<Diagnostic>)> {
-    let mut site = load(root)?;
-    let mut found = std::mem::take(&mut site.diagnostics);
+    let site = load(root)?;
+    let found = diagnose(&site, today);
+    Ok((site, found))
+}
+
+/// Every problem in a loaded site: what loading found, the request rules and the guide's
+/// links, sorted.
+pub fn diagnose(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut found = site.diagnostics.clone();
     if let Some(config) = &site.config {
         let parsed: std::collections::BTreeSet<&str> =
             site.requests.iter().map(|l| l.id.as_str()).collect();
@@ -81,7 +89,7 @@ pub fn check(root: &std::path::Path, today: NaiveDate) -> anyhow::Result<(Site, 
         &source,
     ));
     diagnostics::sort(&mut found);
-    Ok((site, found))
+    found
 }
 
 /// Builds the site into `options.out`, atomically; refuses when the input has errors.
@@ -98,13 +106,23 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
     let config = with_base_url(config, options.base_url.as_deref());
     let theme = Theme::load(&options.root)?;
     let staging = output::Staging::create(&options.out)?;
-    pages::write_all(&site, &config, &theme, options.today, &staging)?;
+    let records = pages::write_all(
+        &site,
+        &config,
+        &theme,
+        options.today,
+        staging.tree(),
+        pages::Scope::ALL,
+    )?;
+    // The pages are written; what is left is the search index, which needs only its records.
+    drop(site);
+    search::write(&records, staging.tree())?;
     (report.files_written, report.files_changed) = staging.counts();
     staging.commit()?;
     Ok(report)
 }
 
-fn with_base_url(config: &SiteConfig, base_url: Option<&str>) -> SiteConfig {
+pub(crate) fn with_base_url(config: &SiteConfig, base_url: Option<&str>) -> SiteConfig {
     let mut config = config.clone();
     if let Some(url) = base_url {
         config.base_url = if url.ends_with('/') {

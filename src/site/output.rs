@@ -207,6 +207,11 @@ impl Staging {
         self.tree.write(relative, bytes)
     }
 
+    /// The folder being filled.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
     /// How many files the site has, and how many of them differ from the scratch folder's.
     pub fn counts(&self) -> (usize, usize) {
         self.tree.counts()

@@ -1,6 +1,6 @@
 //! Which pages and files a site has, and the data each one is rendered from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Days, NaiveDate};
 use minijinja::value::Value;
@@ -14,7 +14,7 @@ use crate::status::{Fit, State};
 use crate::theme::Theme;
 
 use super::load::Site;
-use super::output::Staging;
+use super::output::Tree;
 use super::render::{self, JobView, Page, Renderer};
 use super::search::{self, Record};
 use super::{api, feed, ical};
@@ -71,20 +71,37 @@ pub fn shown_releases(site: &Site, config: &SiteConfig, today: NaiveDate) -> Vec
         .collect()
 }
 
-/// Renders every page and file of the site into `out`.
+/// Which pages a render writes.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope<'a> {
+    /// The requests whose own page and badge are written; `None` for all of them.
+    pub jobs: Option<&'a BTreeSet<String>>,
+    /// Whether the records of the search index are made (and returned).
+    pub search: bool,
+}
+
+impl Scope<'_> {
+    /// Every page and file of the site.
+    pub const ALL: Scope<'static> = Scope {
+        jobs: None,
+        search: true,
+    };
+}
+
+/// Renders the pages and files of the site that `scope` names into `out`. Pages that list
+/// requests (the index, views, releases, feeds, API) are always written. Returns the search
+/// index's records if `scope` asks for them; [`search::write`] indexes them (separately, so
+/// that the site can be let go of first).
 pub fn write_all(
     site: &Site,
     config: &SiteConfig,
     theme: &Theme,
     today: NaiveDate,
-    out: &Staging,
-) -> anyhow::Result<()> {
+    out: &Tree,
+    scope: Scope,
+) -> anyhow::Result<Vec<Record>> {
     let renderer = Renderer::new(theme, config, &config.base_url, today)?;
-    let jobs: Vec<JobView> = site
-        .requests
-        .par_iter()
-        .map(|l| render::job_view(l, config, today))
-        .collect();
+    let jobs = job_views(site, config, today);
     let rows: Vec<Row> = jobs.iter().map(row).collect();
     let releases = shown_releases(site, config, today);
     let nav = render::guide_nav(&site.guide);
@@ -239,8 +256,11 @@ pub fn write_all(
             },
         ));
     }
+    let search_parts: Vec<String> = (2..=search::parts(site.guide.len() + jobs.len()))
+        .map(search::part_dir)
+        .collect();
     pages.push(Page::new("search/", "search.html", move || {
-        crate::ctx! { nav => nav }
+        crate::ctx! { nav => nav, parts => &search_parts }
     }));
     pages.push(Page::new("404.html", "404.html", move || {
         crate::ctx! { nav => nav }
@@ -249,7 +269,8 @@ pub fn write_all(
     drop(pages);
 
     // One page and one badge per request, each made from its request when it is rendered.
-    jobs.par_iter().try_for_each(|job| {
+    let wanted = |job: &&JobView| scope.jobs.is_none_or(|ids| ids.contains(job.id));
+    jobs.par_iter().filter(wanted).try_for_each(|job| {
         let page = Page::new(format!("jobs/{}/", job.id), "job.html", || {
             crate::ctx! { nav => nav, job => job, runs => render::run_views(job.r) }
         });
@@ -263,9 +284,11 @@ pub fn write_all(
     for (name, bytes) in &theme.assets {
         out.write(name, bytes)?;
     }
-    for (name, bytes) in search::index(&search_records(site, &jobs))? {
-        out.write(&name, &bytes)?;
-    }
+    let records = if scope.search {
+        search_records(site, &jobs)
+    } else {
+        Vec::new()
+    };
     let files = [
         ("sitemap.xml", sitemap(site, config, &releases)),
         (
@@ -296,11 +319,19 @@ pub fn write_all(
     for (name, text) in &files {
         out.write(name, text.as_bytes())?;
     }
-    Ok(())
+    Ok(records)
+}
+
+/// Every request with what is derived from it, in site order.
+pub fn job_views<'a>(site: &'a Site, config: &SiteConfig, today: NaiveDate) -> Vec<JobView<'a>> {
+    site.requests
+        .par_iter()
+        .map(|l| render::job_view(l, config, today))
+        .collect()
 }
 
 /// What the search index holds: each guide page, then each job, in site order.
-fn search_records(site: &Site, jobs: &[JobView]) -> Vec<Record> {
+pub fn search_records(site: &Site, jobs: &[JobView]) -> Vec<Record> {
     let guide = site.guide.iter().map(|page| Record {
         url: format!("guide/{}/index.html", page.slug),
         title: page.title.clone(),

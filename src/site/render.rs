@@ -19,7 +19,7 @@ use crate::theme::Theme;
 
 use super::guide::GuidePage;
 use super::markdown;
-use super::output::Staging;
+use super::output::Tree;
 
 /// Like minijinja's `context!`, but any `Serialize` value may be given.
 #[macro_export]
@@ -269,7 +269,7 @@ pub fn file_of(path: &str) -> String {
 }
 
 /// Renders and writes `pages` in parallel.
-pub fn write_pages(renderer: &Renderer, pages: &[Page], out: &Staging) -> anyhow::Result<()> {
+pub fn write_pages(renderer: &Renderer, pages: &[Page], out: &Tree) -> anyhow::Result<()> {
     pages
         .par_iter()
         .try_for_each(|page| out.write(&page.file(), page.render(renderer)?.as_bytes()))

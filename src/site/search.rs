@@ -17,6 +17,41 @@ use super::markdown::{self, escape_attr};
 /// The folder of the index inside the site.
 pub const DIR: &str = "pagefind";
 
+/// The most records one pagefind index holds. Pagefind keeps every record of an index in
+/// memory with a map of its words until the index is written, so a large site is indexed in
+/// parts of this size, one after the other, which the search page merges when it loads; memory
+/// then stays flat however many requests there are.
+pub const PART_SIZE: usize = 1000;
+
+/// How many index parts `records` records make (at least one, even for none).
+pub fn parts(records: usize) -> usize {
+    records.div_ceil(PART_SIZE).max(1)
+}
+
+/// The folder of part `n` (counted from 1): the first is `pagefind/`, the rest beneath it.
+pub fn part_dir(n: usize) -> String {
+    if n == 1 {
+        DIR.to_owned()
+    } else {
+        format!("{DIR}/part-{n}")
+    }
+}
+
+/// Indexes `records` in parts and writes every part's files into `out`.
+pub fn write(records: &[Record], out: &super::output::Tree) -> anyhow::Result<()> {
+    let mut chunks: Vec<&[Record]> = records.chunks(PART_SIZE).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let dir = part_dir(i + 1);
+        for (name, bytes) in index(chunk)? {
+            out.write(&format!("{dir}/{name}"), &bytes)?;
+        }
+    }
+    Ok(())
+}
+
 /// One searchable page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
@@ -55,8 +90,8 @@ impl Record {
     }
 }
 
-/// Builds the index of `records` and returns its files, paths relative to the site root.
-/// The same records in the same order give the same files.
+/// Builds one index of `records` and returns its files, paths relative to its folder. The same
+/// records in the same order give the same files.
 pub fn index(records: &[Record]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -96,10 +131,7 @@ pub fn index(records: &[Record]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             let name = file.filename.to_str().map(str::to_owned).with_context(|| {
                 format!("the search index named a file {}", file.filename.display())
             })?;
-            Ok((
-                format!("{DIR}/{}", name.trim_start_matches('/')),
-                file.contents,
-            ))
+            Ok((name.trim_start_matches('/').to_owned(), file.contents))
         })
         .collect()
 }
@@ -134,11 +166,29 @@ mod tests {
         ];
         let first = index(&records).unwrap();
         let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
-        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
-        assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
-        assert!(names.iter().any(|n| n.starts_with("pagefind/fragment/")));
-        assert!(names.iter().all(|n| n.starts_with("pagefind/")));
+        assert!(names.contains(&"pagefind.js"), "{names:?}");
+        assert!(names.contains(&"pagefind-entry.json"), "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with("fragment/")));
+        assert!(!names.iter().any(|n| n.ends_with("-ui.js")));
         assert_eq!(index(&records).unwrap(), first);
+    }
+
+    #[test]
+    fn large_sites_are_indexed_in_parts() {
+        assert_eq!(parts(0), 1);
+        assert_eq!(parts(PART_SIZE), 1);
+        assert_eq!(parts(PART_SIZE + 1), 2);
+        assert_eq!(part_dir(1), "pagefind");
+        assert_eq!(part_dir(3), "pagefind/part-3");
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = crate::site::output::Tree::open(tmp.path()).unwrap();
+        let records: Vec<Record> = (0..PART_SIZE + 1).map(|n| record(n, "text")).collect();
+        write(&records, &tree).unwrap();
+        let entry = |dir: &str| {
+            std::fs::read_to_string(tmp.path().join(dir).join("pagefind-entry.json")).unwrap()
+        };
+        assert!(entry("pagefind").contains(&format!("\"page_count\":{PART_SIZE}")));
+        assert!(entry("pagefind/part-2").contains("\"page_count\":1"));
     }
 
     #[test]

@@ -9,3 +9,4 @@ mod guard;
 mod new;
 mod readme;
 mod schema;
+mod serve;

@@ -17,6 +17,11 @@
     if (!engine) {
       engine = await import(bundle);
       await engine.options({ baseUrl: root.pathname, excerptLength: 24 });
+      // A large site's index comes in parts; each is merged into the first.
+      const parts = (script.dataset.parts || "").split(" ").filter(Boolean);
+      for (const part of parts) {
+        await engine.mergeIndex(new URL(part, document.baseURI).href, { baseUrl: root.pathname });
+      }
     }
     return engine;
   }

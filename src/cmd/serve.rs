@@ -1,0 +1,457 @@
+//! `jobgate serve`: builds the site, serves it on 127.0.0.1, rebuilds what changed when a file
+//! under `content/`, `requests/` or `themes/` is saved, and reloads the pages open in a browser.
+//!
+//! A site with errors keeps running: the terminal shows the diagnostics and every page shows
+//! them too, until the file is fixed.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow};
+use notify::{EventKind, RecursiveMode, Watcher as _};
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::cli::ServeArgs;
+use crate::site::live::{Changes, LiveSite, Rebuild};
+use crate::site::markdown::escape_attr;
+
+use super::Outcome;
+
+/// The folders whose files make the site.
+const WATCHED: [&str; 3] = ["content", "requests", "themes"];
+/// How long to wait for more events after one, so that one save is one rebuild.
+const SETTLE: Duration = Duration::from_millis(30);
+/// How long a page's reload request is held open before it asks again.
+const HOLD: Duration = Duration::from_secs(25);
+/// The path prefix of the server's own endpoints.
+const OWN: &str = "/__jobgate/";
+
+/// What the server knows about the latest rebuild.
+#[derive(Debug, Default)]
+struct Latest {
+    /// Goes up by one with every rebuild; open pages reload when it moves.
+    version: u64,
+    /// The diagnostics as text when the latest rebuild found errors.
+    errors: Option<String>,
+}
+
+#[derive(Default)]
+struct Shared {
+    latest: Mutex<Latest>,
+    moved: Condvar,
+}
+
+impl Shared {
+    fn publish(&self, errors: Option<String>) {
+        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        latest.version += 1;
+        latest.errors = errors;
+        self.moved.notify_all();
+    }
+
+    /// Waits until the version is not `since` (or [`HOLD`] passes); returns the version.
+    fn wait(&self, since: u64) -> u64 {
+        let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        let (latest, _) = self
+            .moved
+            .wait_timeout_while(latest, HOLD, |l| l.version == since)
+            .unwrap_or_else(|e| e.into_inner());
+        latest.version
+    }
+
+    fn snapshot(&self) -> (u64, Option<String>) {
+        let latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
+        (latest.version, latest.errors.clone())
+    }
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
+    let today = super::resolve_today(args.site.today)?;
+    let root = std::path::absolute(&args.site.root)
+        .with_context(|| format!("finding {}", args.site.root.display()))?;
+    let server = Server::http(("127.0.0.1", args.port))
+        .map_err(|e| anyhow!("listening on 127.0.0.1:{}: {e}", args.port))?;
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.port())
+        .context("the server has no port")?;
+    let base_url = format!("http://127.0.0.1:{port}/");
+    let (out, temporary) = match args.out {
+        Some(out) => (std::path::absolute(&out)?, false),
+        None => (
+            std::env::temp_dir().join(format!("jobgate-serve-{}", std::process::id())),
+            true,
+        ),
+    };
+    if temporary {
+        let folder = out.clone();
+        ctrlc::set_handler(move || {
+            let _ = std::fs::remove_dir_all(&folder);
+            std::process::exit(0);
+        })
+        .context("setting up Ctrl-C")?;
+    }
+
+    let shared = Arc::new(Shared::default());
+    let (mut live, first) = LiveSite::open(&root, &out, today, &base_url)?;
+    shared.publish(report(&root, &first, None));
+
+    let (events, watched) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(events).context("watching files")?;
+    for dir in WATCHED {
+        let folder = root.join(dir);
+        if folder.is_dir() {
+            watcher
+                .watch(&folder, RecursiveMode::Recursive)
+                .with_context(|| format!("watching {}", folder.display()))?;
+        }
+    }
+
+    let serving = Arc::clone(&shared);
+    let files = out.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let shared = Arc::clone(&serving);
+            let files = files.clone();
+            std::thread::spawn(move || respond(request, &shared, &files));
+        }
+    });
+    println!("serving {base_url} (Ctrl-C to stop); watching content/, requests/ and themes/");
+    std::io::stdout().flush()?;
+
+    loop {
+        let changes = next_changes(&watched, &root)?;
+        let rebuilt = live.apply(&changes);
+        let errors = match &rebuilt {
+            Ok(rebuild) => report(&root, rebuild, Some(&changes)),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                Some(format!("error: {error:#}"))
+            }
+        };
+        let clean = errors.is_none();
+        shared.publish(errors);
+        if clean && let Some(took) = live.update_search()? {
+            eprintln!("search index updated in {} ms", took.as_millis());
+        }
+    }
+}
+
+/// Blocks until files of the site change, then collects what changed in the next moments.
+fn next_changes(
+    events: &Receiver<notify::Result<notify::Event>>,
+    root: &Path,
+) -> anyhow::Result<Changes> {
+    let mut changes = Changes::default();
+    loop {
+        take(
+            &mut changes,
+            root,
+            events.recv().context("the file watcher stopped")?,
+        );
+        loop {
+            match events.recv_timeout(SETTLE) {
+                Ok(event) => take(&mut changes, root, event),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the file watcher stopped"),
+            }
+        }
+        // A file that came and went with a name the site never reads is an editor's or a
+        // tool's temporary file.
+        changes.files.retain(|file| {
+            let path = root.join(file);
+            path.exists()
+                || path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| SITE_EXTENSIONS.contains(&e))
+        });
+        if !changes.files.is_empty() {
+            return Ok(changes);
+        }
+    }
+}
+
+/// Adds the site's files that `event` names to `changes`.
+fn take(changes: &mut Changes, root: &Path, event: notify::Result<notify::Event>) {
+    let Ok(event) = event else { return };
+    if matches!(event.kind, EventKind::Access(_)) {
+        return;
+    }
+    changes
+        .files
+        .extend(event.paths.iter().filter_map(|path| site_file(root, path)));
+}
+
+/// The kinds of file a site is made of.
+const SITE_EXTENSIONS: [&str; 10] = [
+    "yaml", "yml", "md", "html", "css", "js", "svg", "xml", "json", "txt",
+];
+
+/// `path` relative to the root, unless it is an editor's scratch file or hidden.
+fn site_file(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let text = relative.to_str()?;
+    let name = relative.file_name()?.to_str()?;
+    let hidden = relative
+        .components()
+        .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')));
+    let scratch = name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx");
+    (!hidden && !scratch && name.chars().any(|c| !c.is_ascii_digit())).then(|| text.to_owned())
+}
+
+/// Prints what a rebuild did; returns the diagnostics as text if it found errors.
+fn report(root: &Path, rebuild: &Rebuild, changes: Option<&Changes>) -> Option<String> {
+    let color = std::io::stderr().is_terminal();
+    eprint!("{}", super::human(root, &rebuild.diagnostics, color));
+    let what = match changes {
+        Some(changes) => changes
+            .files
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => "the site".to_owned(),
+    };
+    if rebuild.has_errors() {
+        eprintln!("{what}: not rebuilt, fix the errors above (the pages show them too)");
+        return Some(super::human(root, &rebuild.diagnostics, false));
+    }
+    eprintln!(
+        "{what}: rebuilt {} in {} ms ({} files rendered, {} changed)",
+        if rebuild.full {
+            "everything"
+        } else {
+            "its pages"
+        },
+        rebuild.pages_took.as_millis(),
+        rebuild.rendered,
+        rebuild.changed
+    );
+    None
+}
+
+fn respond(request: Request, shared: &Shared, files: &Path) {
+    let url = request.url().to_owned();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let response = if let Some(own) = path.strip_prefix(OWN) {
+        own_endpoint(own, query, shared)
+    } else if !matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        text(405, "only GET and HEAD")
+    } else {
+        page(path, shared, files)
+    };
+    let _ = request.respond(response);
+}
+
+type Reply = Response<std::io::Cursor<Vec<u8>>>;
+
+fn own_endpoint(name: &str, query: &str, shared: &Shared) -> Reply {
+    match name {
+        "reload.js" => with_type(
+            Response::from_data(RELOAD_JS.as_bytes().to_vec()),
+            "text/javascript",
+        ),
+        "wait" => {
+            let since = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("since="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            text(200, &shared.wait(since).to_string())
+        }
+        _ => text(404, "no such endpoint"),
+    }
+}
+
+/// A file of the site, or the error page while the site has errors.
+fn page(path: &str, shared: &Shared, files: &Path) -> Reply {
+    let Some(relative) = safe_path(path) else {
+        return text(400, "bad path");
+    };
+    let mut file = files.join(&relative);
+    if file.is_dir() {
+        if !path.ends_with('/') && !path.is_empty() {
+            let location = format!("{path}/");
+            return Response::from_data(Vec::new())
+                .with_status_code(301)
+                .with_header(header("Location", &location));
+        }
+        file = file.join("index.html");
+    }
+    let (version, errors) = shared.snapshot();
+    let is_page = file.extension().is_none_or(|e| e == "html");
+    if let Some(errors) = errors.filter(|_| is_page) {
+        return html(500, &error_page(&errors), version);
+    }
+    match std::fs::read(&file) {
+        Ok(bytes) if is_page => html(200, &String::from_utf8_lossy(&bytes), version),
+        Ok(bytes) => with_type(Response::from_data(bytes), content_type(&file)),
+        Err(_) => {
+            let body = std::fs::read_to_string(files.join("404.html")).unwrap_or_else(|_| {
+                "<!doctype html><title>Not found</title><p>Not found.</p>".into()
+            });
+            html(404, &body, version)
+        }
+    }
+}
+
+/// The request path as a relative path inside the site, if it stays inside it.
+fn safe_path(path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(path)?;
+    let relative = Path::new(decoded.trim_start_matches('/'));
+    let inside = relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
+    (inside && !decoded.contains(['\\', '\0'])).then(|| relative.to_owned())
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "xml" => "application/xml",
+        "ics" => "text/calendar; charset=utf-8",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// An HTML page with the reload script added before `</body>`.
+fn html(status: u16, body: &str, version: u64) -> Reply {
+    let script = format!(r#"<script src="{OWN}reload.js" data-version="{version}"></script>"#);
+    let page = match body.rfind("</body>") {
+        Some(at) => format!("{}{script}{}", &body[..at], &body[at..]),
+        None => format!("{body}{script}"),
+    };
+    with_type(
+        Response::from_data(page.into_bytes()).with_status_code(status),
+        "text/html; charset=utf-8",
+    )
+}
+
+fn error_page(errors: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>The site has errors</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n\
+         <body>\n<main class=\"layout\" id=\"main\">\n<h1>The site has errors</h1>\n\
+         <p>Fix the files below and save; this page reloads by itself.</p>\n\
+         <pre class=\"diagnostics\">{}</pre>\n</main>\n</body>\n</html>\n",
+        escape_attr(errors)
+    )
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    with_type(
+        Response::from_data(body.as_bytes().to_vec()).with_status_code(status),
+        "text/plain; charset=utf-8",
+    )
+}
+
+fn with_type(response: Reply, kind: &str) -> Reply {
+    response
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values are ASCII")
+}
+
+/// Asks the server to answer when the site was rebuilt, then reloads the page.
+const RELOAD_JS: &str = r#""use strict";
+(function () {
+  const version = document.currentScript.dataset.version;
+  async function wait() {
+    try {
+      const response = await fetch("/__jobgate/wait?since=" + version, { cache: "no-store" });
+      if ((await response.text()).trim() !== version) {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    wait();
+  }
+  wait();
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_stay_inside_the_site() {
+        assert_eq!(safe_path("/jobs/x/"), Some(PathBuf::from("jobs/x")));
+        assert_eq!(safe_path("/"), Some(PathBuf::new()));
+        assert_eq!(safe_path("/a%20b.html"), Some(PathBuf::from("a b.html")));
+        for bad in [
+            "/../etc/passwd",
+            "/jobs/%2e%2e/%2e%2e/x",
+            "/a%5cb",
+            "/a%00",
+            "/%zz",
+        ] {
+            assert_eq!(safe_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn editor_scratch_files_are_not_changes() {
+        let root = Path::new("/site");
+        assert_eq!(
+            site_file(root, Path::new("/site/requests/a.yaml")).as_deref(),
+            Some("requests/a.yaml")
+        );
+        for ignored in [
+            "/site/requests/.a.yaml.swp",
+            "/site/requests/a.yaml~",
+            "/site/requests/4913",
+            "/elsewhere/a.yaml",
+        ] {
+            assert_eq!(site_file(root, Path::new(ignored)), None, "{ignored}");
+        }
+    }
+
+    #[test]
+    fn pages_get_the_reload_script_before_the_body_ends() {
+        let reply = html(200, "<html><body><p>x</p></body></html>", 7);
+        let mut body = String::new();
+        std::io::Read::read_to_string(&mut reply.into_reader(), &mut body).unwrap();
+        assert_eq!(
+            body,
+            r#"<html><body><p>x</p><script src="/__jobgate/reload.js" data-version="7"></script></body></html>"#
+        );
+    }
+}

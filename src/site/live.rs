@@ -1,0 +1,197 @@
+//! A site kept loaded between builds, for `jobgate serve`.
+//!
+//! When request files change, only those files are read again, the whole site is checked
+//! again (rules look across requests), and only the pages that can show them are rendered:
+//! their own pages and the pages that list requests. Anything else — settings, guide pages,
+//! the theme, a request added or removed — reloads and renders the whole site. Files whose
+//! bytes did not change are not rewritten either way, and the search index is brought up to
+//! date as a separate, later step so that pages are ready first.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::theme::Theme;
+
+use super::load::{self, REQUESTS_DIR, Site};
+use super::output::Tree;
+use super::pages::{self, Scope};
+use super::search;
+
+/// What changed on disk, as paths relative to the site root.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub files: BTreeSet<String>,
+}
+
+impl Changes {
+    /// The changed request files, or `None` when something else changed too.
+    fn requests_only(&self) -> Option<Vec<&str>> {
+        self.files
+            .iter()
+            .map(|f| {
+                f.strip_prefix(REQUESTS_DIR)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .filter(|name| !name.contains('/') && name.ends_with(".yaml"))
+                    .map(|_| f.as_str())
+            })
+            .collect()
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Rebuild {
+    /// Every problem in the site, sorted; pages were written only if none is an error.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages and files rendered, and how many of them had new bytes.
+    pub rendered: usize,
+    pub changed: usize,
+    /// From the start of the rebuild until the pages were written.
+    pub pages_took: Duration,
+    /// Whether the whole site was loaded and rendered again.
+    pub full: bool,
+}
+
+impl Rebuild {
+    pub fn has_errors(&self) -> bool {
+        diagnostics::count(&self.diagnostics, Severity::Error) > 0
+    }
+}
+
+/// A loaded site and the folder its pages are written to.
+pub struct LiveSite {
+    root: PathBuf,
+    out: PathBuf,
+    today: NaiveDate,
+    base_url: String,
+    site: Site,
+    theme: Theme,
+    /// Whether the search index is behind the pages.
+    search_stale: bool,
+}
+
+impl LiveSite {
+    /// Loads the site at `root` and renders all of it into `out`.
+    pub fn open(
+        root: &Path,
+        out: &Path,
+        today: NaiveDate,
+        base_url: &str,
+    ) -> anyhow::Result<(LiveSite, Rebuild)> {
+        let started = Instant::now();
+        let mut live = LiveSite {
+            root: root.to_owned(),
+            out: out.to_owned(),
+            today,
+            base_url: base_url.to_owned(),
+            site: load::load(root)?,
+            theme: Theme::load(root)?,
+            search_stale: true,
+        };
+        let rebuild = live.render(None, started)?;
+        Ok((live, rebuild))
+    }
+
+    /// Brings the pages up to date with `changes`.
+    pub fn apply(&mut self, changes: &Changes) -> anyhow::Result<Rebuild> {
+        let started = Instant::now();
+        if let Some(files) = changes.requests_only()
+            && let Some(ids) = self.reload_requests(&files)?
+        {
+            return self.render(Some(&ids), started);
+        }
+        self.site = load::load(&self.root)?;
+        self.theme = Theme::load(&self.root)?;
+        self.render(None, started)
+    }
+
+    /// Reads `files` again. Returns their ids, or `None` when a request appeared or
+    /// disappeared (other pages then link to it or to nothing, so everything is rendered).
+    fn reload_requests(&mut self, files: &[&str]) -> anyhow::Result<Option<BTreeSet<String>>> {
+        let mut ids = BTreeSet::new();
+        for file in files {
+            let exists = self.root.join(file).is_file();
+            let known = self.site.requests.iter().any(|l| l.file == *file);
+            if !exists || !known {
+                return Ok(None);
+            }
+        }
+        for file in files {
+            let Some((loaded, found)) = load::load_request(&self.root, file)? else {
+                return Ok(None);
+            };
+            let Some(loaded) = loaded else {
+                // The file no longer parses: its page goes; the rest must be checked again.
+                self.site.requests.retain(|l| l.file != *file);
+                self.replace_diagnostics(file, found);
+                continue;
+            };
+            ids.insert(loaded.id.clone());
+            let at = self.site.requests.iter().position(|l| l.file == *file);
+            match at {
+                Some(at) => self.site.requests[at] = loaded,
+                None => return Ok(None),
+            }
+            self.replace_diagnostics(file, found);
+        }
+        Ok(Some(ids))
+    }
+
+    fn replace_diagnostics(&mut self, file: &str, found: Vec<Diagnostic>) {
+        self.site.diagnostics.retain(|d| d.file != file);
+        self.site.diagnostics.extend(found);
+    }
+
+    /// Checks the site and, without errors, writes the pages `jobs` names (all if `None`).
+    fn render(
+        &mut self,
+        jobs: Option<&BTreeSet<String>>,
+        started: Instant,
+    ) -> anyhow::Result<Rebuild> {
+        let mut rebuild = Rebuild {
+            diagnostics: super::diagnose(&self.site, self.today),
+            full: jobs.is_none(),
+            ..Rebuild::default()
+        };
+        let Some(config) = self.site.config.as_ref().filter(|_| !rebuild.has_errors()) else {
+            rebuild.pages_took = started.elapsed();
+            return Ok(rebuild);
+        };
+        let config = super::with_base_url(config, Some(&self.base_url));
+        let tree = Tree::open(&self.out)?;
+        // A full render includes the search index and removes files no page needs (those of
+        // a request that went away); a partial one leaves the index for `update_search`.
+        let scope = Scope {
+            jobs,
+            search: jobs.is_none(),
+        };
+        let records = pages::write_all(&self.site, &config, &self.theme, self.today, &tree, scope)?;
+        if jobs.is_none() {
+            search::write(&records, &tree)?;
+            tree.prune()?;
+        }
+        self.search_stale = jobs.is_some();
+        (rebuild.rendered, rebuild.changed) = tree.counts();
+        rebuild.pages_took = started.elapsed();
+        Ok(rebuild)
+    }
+
+    /// Writes the search index if the pages moved on since it was last written; returns how
+    /// long that took.
+    pub fn update_search(&mut self) -> anyhow::Result<Option<Duration>> {
+        let Some(config) = self.site.config.as_ref().filter(|_| self.search_stale) else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        let config = super::with_base_url(config, Some(&self.base_url));
+        let jobs = pages::job_views(&self.site, &config, self.today);
+        let records = pages::search_records(&self.site, &jobs);
+        search::write(&records, &Tree::open(&self.out)?)?;
+        self.search_stale = false;
+        Ok(Some(started.elapsed()))
+    }
+}
