@@ -163,17 +163,7 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
                 .with_help("start from `jobgate new <id>` or copy the example in the guide"),
         );
     }
-    // Limits stated in the README: nesting, anchors, aliases and nodes per file.
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        budget: serde_saphyr::budget! {
-            max_depth: 64,
-            max_aliases: 50_000,
-            max_anchors: 50_000,
-            max_nodes: 250_000,
-        },
-    };
-    match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
+    match parse_raw(text) {
         Ok(raw) => Ok(to_node(raw)),
         Err(error) => {
             let mut span = error
@@ -190,6 +180,46 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
             Err(Diagnostic::new(code, file, span, message))
         }
     }
+}
+
+/// How deep YAML may nest, block and flow alike; stated in the README.
+const MAX_DEPTH: usize = 64;
+
+/// The stack the parser runs on. serde-saphyr recurses once per level of nesting, and an
+/// unoptimised build needs about 45 KiB a level, so a file nested [`MAX_DEPTH`] deep overflows
+/// the 2 MiB that rayon's workers and test threads get. Only the pages used are ever touched.
+const PARSER_STACK_BYTES: usize = 32 << 20;
+
+fn options() -> serde_saphyr::Options {
+    // Limits stated in the README: nesting, anchors, aliases and nodes per file.
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            flow_nesting_limit: MAX_DEPTH,
+            max_aliases: 50_000,
+            max_anchors: 50_000,
+            max_nodes: 250_000,
+        },
+    }
+}
+
+/// Runs serde-saphyr on a thread with room for the deepest nesting allowed, whichever thread
+/// the caller is on; if no thread can be started, on the caller's own.
+fn parse_raw(text: &str) -> Result<Spanned<Raw>, serde_saphyr::Error> {
+    let parse = move || serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options());
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("yaml-parser".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, parse)
+        {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => parse(),
+        }
+    })
 }
 
 /// The byte offset of a 1-based line and character column, clamped to the text.
@@ -221,6 +251,9 @@ fn syntax_message(full: &str) -> String {
     };
     if bare.contains("budget breached") {
         format!("YAML limits exceeded ({bare}): too many nodes, aliases or levels of nesting")
+    } else if bare.contains("recursion limit") {
+        // The parser's own guard on flow collections (`[[[...`), set to the same depth.
+        format!("YAML limits exceeded: nested more than {MAX_DEPTH} levels deep")
     } else {
         format!("YAML syntax: {bare}")
     }
@@ -582,10 +615,56 @@ mod tests {
         assert_eq!(err.code, Code::TooLarge, "{}", err.message);
         let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
         let err = parse(&deep, "x.yaml").unwrap_err();
-        assert!(
-            matches!(err.code, Code::TooLarge | Code::YamlSyntax),
-            "{err:?}"
-        );
+        assert_eq!(err.code, Code::TooLarge, "{err:?}");
+    }
+
+    /// Each form of nesting, `depth` levels deep around one scalar, and where its deepest
+    /// level opens (line, column).
+    fn nested(depth: usize) -> [(&'static str, String, (u32, u32)); 4] {
+        let block_map: String = (0..depth)
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect();
+        let d = depth as u32;
+        [
+            (
+                "block list",
+                format!("{}x\n", "- ".repeat(depth)),
+                (1, 2 * d - 1),
+            ),
+            (
+                "flow list",
+                format!("{}x{}\n", "[".repeat(depth), "]".repeat(depth)),
+                (1, d),
+            ),
+            (
+                "flow map",
+                format!("{}x{}\n", "{a: ".repeat(depth), "}".repeat(depth)),
+                (1, 4 * d - 3),
+            ),
+            (
+                "block map",
+                format!("{block_map}{}x\n", " ".repeat(depth)),
+                (d, d),
+            ),
+        ]
+    }
+
+    // Runs on a test thread's 2 MiB stack, as request files do on rayon's workers.
+    #[test]
+    fn nesting_up_to_the_limit_parses_and_one_more_level_is_refused_where_it_opens() {
+        for (form, text, _) in nested(MAX_DEPTH) {
+            assert!(parse(&text, "x.yaml").is_ok(), "{form} at the limit");
+        }
+        for (form, text, at) in nested(MAX_DEPTH + 1) {
+            let err = parse(&text, "x.yaml").unwrap_err();
+            assert_eq!(err.code, Code::TooLarge, "{form}: {err:?}");
+            assert!(
+                err.message.starts_with("YAML limits exceeded"),
+                "{form}: {}",
+                err.message
+            );
+            assert_eq!((err.span.line, err.span.column), at, "{form}");
+        }
     }
 
     #[test]

@@ -85,3 +85,43 @@ fn relative_paths(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<String>>
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_existing_files_inside_the_root_can_be_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("requests")).unwrap();
+        std::fs::write(root.join("requests/a-request.yaml"), "title: x\n").unwrap();
+        std::fs::write(tmp.path().join("outside.yaml"), "title: x\n").unwrap();
+        let named = |path: &str| relative_paths(&root, &[PathBuf::from(path)]);
+
+        assert_eq!(
+            named("requests/a-request.yaml").unwrap(),
+            ["requests/a-request.yaml"]
+        );
+        assert_eq!(named("requests/../requests").unwrap(), ["requests"]);
+        // A NUL cannot come in through the command line, but is refused all the same.
+        for bad in [
+            "requests/a-request.yaml\0",
+            "\0",
+            "requests/\0/a-request.yaml",
+        ] {
+            let error = named(bad).unwrap_err().to_string();
+            assert!(error.contains("no such file"), "{bad:?}: {error}");
+        }
+        for outside in ["../outside.yaml", "requests/../../outside.yaml"] {
+            let error = named(outside).unwrap_err().to_string();
+            assert!(
+                error.contains("outside the site root"),
+                "{outside}: {error}"
+            );
+        }
+        let absolute = tmp.path().join("outside.yaml");
+        let error = relative_paths(&root, &[absolute]).unwrap_err().to_string();
+        assert!(error.contains("outside the site root"), "{error}");
+    }
+}

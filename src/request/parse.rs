@@ -47,21 +47,24 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
 }
 
+/// The JG004 error for a request file of `size` bytes, over [`MAX_REQUEST_BYTES`]; also used by
+/// the loader, which stops reading such a file at the limit.
+pub fn too_large(file: &str, size: u64) -> Diagnostic {
+    let message = format!(
+        "the file is {} KiB; a request may be at most {} KiB",
+        size.div_ceil(1024),
+        MAX_REQUEST_BYTES / 1024
+    );
+    Diagnostic::new(Code::TooLarge, file, Span::FILE, message)
+}
+
 /// Parses the bytes of `file` (relative path, used in diagnostics).
 ///
 /// Returns the request when it is structurally complete, along with every diagnostic found;
 /// a request with diagnostics may still be returned so later checks can see it.
 pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
     if bytes.len() > MAX_REQUEST_BYTES {
-        let message = format!(
-            "the file is {} KiB; a request may be at most {} KiB",
-            bytes.len().div_ceil(1024),
-            MAX_REQUEST_BYTES / 1024
-        );
-        return (
-            None,
-            vec![Diagnostic::new(Code::TooLarge, file, Span::FILE, message)],
-        );
+        return (None, vec![too_large(file, bytes.len() as u64)]);
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -462,6 +465,54 @@ mod tests {
             &"a".repeat(65),
         ] {
             assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ids_are_short_lower_case_names_that_cannot_leave_their_folder() {
+        let long = "a".repeat(64);
+        for good in [
+            "abc",
+            "a-b",
+            "0ab",
+            "abc-",
+            "migrate-topic-summaries",
+            long.as_str(),
+        ] {
+            assert!(is_valid_id(good), "{good:?} should be valid");
+        }
+        let too_long = "a".repeat(65);
+        let bad = [
+            "",
+            "ab",
+            "..",
+            "../etc",
+            "a/b",
+            "..abc",
+            "abc..",
+            "a\\bc",
+            "Abc",
+            "ABC",
+            "a b",
+            " abc",
+            "abc ",
+            "-abc",
+            ".abc",
+            "_abc",
+            "abc_def",
+            "caf\u{e9}",
+            "\u{430}bc",
+            "abc\u{0}",
+            "\u{0}abc",
+            "ab\u{0}c",
+            "abc\n",
+            "abc\t",
+            "abc.yaml",
+            "a:bc",
+            too_long.as_str(),
+        ];
+        for id in bad {
+            assert!(!is_valid_id(id), "{id:?} should be refused");
         }
     }
 

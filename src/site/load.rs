@@ -3,6 +3,8 @@
 //! Only this module and the output writer touch the file system. Symbolic links are never
 //! followed and nothing outside the site root is read.
 
+use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -16,6 +18,13 @@ use super::guide::{self, GuidePage};
 
 pub const REQUESTS_DIR: &str = "requests";
 pub const GUIDE_DIR: &str = "content/guide";
+
+/// The folders a site is read from. A symbolic link anywhere at or below them is reported,
+/// and nothing is read through one.
+const SOURCE_DIRS: [&str; 3] = [REQUESTS_DIR, "content", "themes"];
+
+/// Files larger than this are not read again to show snippets (their position is still shown).
+const MAX_SNIPPET_SOURCE_BYTES: u64 = 1 << 20;
 
 /// Everything read from a site root, with the problems found while reading it.
 #[derive(Debug)]
@@ -34,6 +43,9 @@ pub struct Site {
 /// Reads the site at `root`. I/O failures are errors; problems in the files are diagnostics.
 pub fn load(root: &Path) -> anyhow::Result<Site> {
     let mut diagnostics = Vec::new();
+    for dir in SOURCE_DIRS {
+        report_links(root, dir, &mut diagnostics)?;
+    }
     let config = load_config(root, &mut diagnostics)?;
     let request_files = list(root, REQUESTS_DIR, &mut diagnostics)?;
     let guide_files = list(root, GUIDE_DIR, &mut diagnostics)?;
@@ -98,8 +110,11 @@ fn load_config(
     root: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> anyhow::Result<Option<SiteConfig>> {
-    let path = root.join(SITE_FILE);
-    if !path.exists() {
+    if through_link(root, SITE_FILE) {
+        // Reported by `report_links`.
+        return Ok(None);
+    }
+    if fs::symlink_metadata(root.join(SITE_FILE)).is_err() {
         diagnostics.push(
             Diagnostic::new(
                 Code::BadConfig,
@@ -135,6 +150,11 @@ pub fn load_request(
     if name == "schema.json" || name.ends_with(".md") {
         return Ok(None);
     }
+    // Tool files such as `.gitkeep` are left alone, but a hidden file that looks like a request
+    // is reported rather than silently skipped.
+    if name.starts_with('.') && !name.ends_with(".yaml") && !name.ends_with(".yml") {
+        return Ok(None);
+    }
     let Some(id) = name.strip_suffix(".yaml") else {
         let help = if name.ends_with(".yml") {
             "rename it to end in `.yaml`"
@@ -157,8 +177,13 @@ pub fn load_request(
                 .with_help("ids are 3–64 characters of lower-case letters, digits and `-`, starting with a letter or digit"),
         );
     }
-    let path = root.join(file);
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = match read_at_most(&root.join(file), request::parse::MAX_REQUEST_BYTES)? {
+        Ok(bytes) => bytes,
+        Err(size) => {
+            diagnostics.push(request::parse::too_large(file, size));
+            return Ok(Some((None, diagnostics)));
+        }
+    };
     let (parsed, found) = request::parse(&bytes, file);
     diagnostics.extend(found);
     let loaded = parsed
@@ -171,13 +196,30 @@ pub fn load_request(
     Ok(Some((loaded, diagnostics)))
 }
 
+/// The bytes of `path`, or its size when it holds more than `limit` bytes: a huge file is
+/// never read past the limit.
+fn read_at_most(path: &Path, limit: usize) -> anyhow::Result<Result<Vec<u8>, u64>> {
+    let context = || format!("reading {}", path.display());
+    let file = fs::File::open(path).with_context(context)?;
+    let mut bytes = Vec::new();
+    (&file)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(context)?;
+    if bytes.len() <= limit {
+        return Ok(Ok(bytes));
+    }
+    let size = file.metadata().with_context(context)?.len();
+    Ok(Err(size.max(bytes.len() as u64)))
+}
+
 fn read_text(
     root: &Path,
     file: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> anyhow::Result<Option<String>> {
     let path = root.join(file);
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(text)),
         Err(_) => {
@@ -192,21 +234,18 @@ fn read_text(
     }
 }
 
-/// The files directly in `root/dir`, as sorted relative paths; links are reported, not followed.
+/// The regular files directly in `root/dir`, hidden ones included, as sorted relative paths.
+/// Links, and folders reached through one, are skipped: `report_links` reports them. A file
+/// whose name is not UTF-8 cannot be named in a report or a URL, so it is reported here.
 fn list(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> anyhow::Result<Vec<String>> {
     let folder = root.join(dir);
-    match std::fs::symlink_metadata(&folder) {
-        Err(_) => return Ok(Vec::new()),
-        Ok(meta) if meta.file_type().is_symlink() => {
-            diagnostics.push(symlink(dir));
-            return Ok(Vec::new());
-        }
-        Ok(_) => {}
+    if through_link(root, dir) || !fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
+        return Ok(Vec::new());
     }
     let walker = ignore::WalkBuilder::new(&folder)
         .max_depth(Some(1))
         .follow_links(false)
-        .hidden(true)
+        .hidden(false)
         .parents(false)
         .build();
     let mut files = Vec::new();
@@ -215,19 +254,70 @@ fn list(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> anyhow::Re
         if entry.depth() == 0 {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        let relative = format!("{dir}/{name}");
-        let Some(kind) = entry.file_type() else {
+        if !entry.file_type().is_some_and(|kind| kind.is_file()) {
             continue;
-        };
-        if kind.is_symlink() {
-            diagnostics.push(symlink(&relative));
-        } else if kind.is_file() {
+        }
+        let name = entry.file_name();
+        let relative = format!("{dir}/{}", name.to_string_lossy());
+        if name.to_str().is_none() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::BadId,
+                    &relative,
+                    Span::FILE,
+                    "the file name is not UTF-8 text",
+                )
+                .with_help("request files are named `<id>.yaml`, guide pages `<slug>.md`"),
+            );
+        } else {
             files.push(relative);
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Reports every symbolic link at or below `root/dir` (`dir` itself included), following none.
+fn report_links(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> anyhow::Result<()> {
+    let mut pending = vec![dir.to_owned()];
+    while let Some(relative) = pending.pop() {
+        let path = root.join(&relative);
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => {
+                return Err(error).with_context(|| format!("reading {}", path.display()));
+            }
+        };
+        if meta.file_type().is_symlink() {
+            diagnostics.push(symlink(&relative));
+            continue;
+        }
+        if !meta.is_dir() {
+            continue;
+        }
+        let context = || format!("listing {}", path.display());
+        for entry in fs::read_dir(&path).with_context(context)? {
+            let entry = entry.with_context(context)?;
+            let child = format!("{relative}/{}", entry.file_name().to_string_lossy());
+            let kind = entry.file_type().with_context(context)?;
+            if kind.is_symlink() {
+                diagnostics.push(symlink(&child));
+            } else if kind.is_dir() {
+                pending.push(child);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `root/relative`, or a folder on the way to it, is a symbolic link.
+fn through_link(root: &Path, relative: &str) -> bool {
+    let mut path = root.to_owned();
+    relative.split('/').any(|part| {
+        path.push(part);
+        fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 fn symlink(file: &str) -> Diagnostic {
@@ -248,9 +338,10 @@ pub fn sources(root: &Path, diagnostics: &[Diagnostic]) -> Sources {
             continue;
         }
         let path = root.join(&d.file);
-        let is_plain_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        let is_plain_file = fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() <= MAX_SNIPPET_SOURCE_BYTES);
         if let Some(text) = is_plain_file
-            .then(|| std::fs::read(&path).ok())
+            .then(|| fs::read(&path).ok())
             .flatten()
             .and_then(|b| String::from_utf8(b).ok())
         {

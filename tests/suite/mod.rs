@@ -6,6 +6,7 @@ mod common;
 mod escaping;
 mod expectations;
 mod guard;
+mod hardening;
 mod new;
 mod readme;
 mod schema;
