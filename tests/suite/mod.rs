@@ -1,3 +1,4 @@
+mod browser;
 mod build;
 mod calendar_pages;
 mod ci;
@@ -6,6 +7,8 @@ mod common;
 mod escaping;
 mod expectations;
 mod guard;
+mod html;
 mod new;
 mod readme;
 mod schema;
+mod xss;
