@@ -199,8 +199,9 @@ impl Check<'_> {
             markdown.extend(run.notes.as_ref().map(|t| ("runs[].notes", t)));
         }
         for (name, text) in markdown {
-            // A refused link always has a scheme, and a scheme needs a colon.
-            if !text.contains(':') {
+            // A refused link always has a scheme, and a scheme needs a colon, written as
+            // such or as a character reference (`&colon;`, `&#58;`).
+            if !text.contains([':', '&']) {
                 continue;
             }
             for target in markdown::render(text).refused_links {

@@ -66,10 +66,17 @@ impl Tree {
             .unwrap_or_else(|e| e.into_inner())
             .insert(relative.to_owned());
         let target = self.dir.join(path);
-        if same_contents(&target, bytes) {
+        let existing = fs::symlink_metadata(&target).ok();
+        if existing
+            .as_ref()
+            .is_some_and(|meta| same_contents(meta, &target, bytes))
+        {
             return Ok(());
         }
         self.changed.fetch_add(1, Ordering::Relaxed);
+        if existing.is_some_and(|meta| meta.is_file()) {
+            return replace(&target, bytes);
+        }
         match fs::write(&target, bytes) {
             Ok(()) => return Ok(()),
             Err(error)
@@ -99,8 +106,12 @@ impl Tree {
                 Ok(meta) if !last && !meta.is_dir() => remove(&at)?,
                 _ => {}
             }
-            if !last && !at.is_dir() {
-                fs::create_dir(&at).with_context(|| format!("creating {}", at.display()))?;
+            if !last {
+                match fs::create_dir(&at) {
+                    // Another thread may have made it since.
+                    Err(error) if error.kind() == ErrorKind::AlreadyExists && at.is_dir() => {}
+                    result => result.with_context(|| format!("creating {}", at.display()))?,
+                }
             }
         }
         Ok(())
@@ -156,13 +167,20 @@ fn prune_dir(
     Ok(left)
 }
 
-fn same_contents(path: &Path, bytes: &[u8]) -> bool {
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|old| old == bytes)
-        }
-        _ => false,
-    }
+fn same_contents(meta: &fs::Metadata, path: &Path, bytes: &[u8]) -> bool {
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Gives an existing file new bytes through a new file renamed over it, so that another name
+/// for the old file (a hard link, say a backup made with `cp -al`) keeps the old bytes.
+fn replace(target: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut fresh = target.as_os_str().to_owned();
+    fresh.push(".jobgate-new");
+    let fresh = PathBuf::from(fresh);
+    fs::write(&fresh, bytes).with_context(|| format!("writing {}", fresh.display()))?;
+    fs::rename(&fresh, target).with_context(|| format!("writing {}", target.display()))
 }
 
 fn remove(path: &Path) -> anyhow::Result<()> {
@@ -346,6 +364,19 @@ mod tests {
         tree.write("other.html", b"new!").unwrap();
         tree.write("fresh/index.html", b"x").unwrap();
         assert_eq!(tree.counts(), (3, 2));
+    }
+
+    #[test]
+    fn other_names_for_a_replaced_file_keep_their_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = Tree::open(&tmp.path().join("site")).unwrap();
+        tree.write("page.html", b"old").unwrap();
+        let backup = tmp.path().join("backup.html");
+        fs::hard_link(tmp.path().join("site/page.html"), &backup).unwrap();
+        tree.write("page.html", b"new").unwrap();
+        assert_eq!(fs::read(tmp.path().join("site/page.html")).unwrap(), b"new");
+        assert_eq!(fs::read(&backup).unwrap(), b"old");
+        assert_eq!(listing(&tmp.path().join("site")), ["page.html"]);
     }
 
     #[test]

@@ -134,15 +134,21 @@ impl Renderer {
             }
         });
         // Our own HTML escaping: the same five characters, but `/` is left alone so that
-        // URLs stay readable in the page source.
+        // URLs stay readable in the page source. XML (the feed, badges) cannot hold most
+        // control characters even as references, so there they become U+FFFD.
         env.set_formatter(|out, state, value| {
             if matches!(state.auto_escape(), AutoEscape::Html)
                 && !value.is_safe()
                 && let Some(text) = value.as_str()
             {
-                return out
-                    .write_str(&markdown::escape_attr(text))
-                    .map_err(minijinja::Error::from);
+                let mut escaped = markdown::escape_attr(text);
+                if [".xml", ".svg"]
+                    .iter()
+                    .any(|ext| state.name().ends_with(ext))
+                {
+                    escaped = escaped.replace(|c| !is_xml_char(c), "\u{fffd}");
+                }
+                return out.write_str(&escaped).map_err(minijinja::Error::from);
             }
             minijinja::escape_formatter(out, state, value)
         });
@@ -186,6 +192,11 @@ impl Renderer {
             .map_err(|e| anyhow!("{e:#}"))
             .with_context(|| format!("rendering {template} for /{path}"))
     }
+}
+
+/// Whether XML 1.0 allows `c` in a document (its `Char` production).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// Any serialisable value, as templates see it.

@@ -1,3 +1,4 @@
+mod browser;
 mod build;
 mod calendar_pages;
 mod ci;
@@ -7,7 +8,9 @@ mod escaping;
 mod expectations;
 mod guard;
 mod hardening;
+mod html;
 mod new;
 mod readme;
 mod schema;
 mod serve;
+mod xss;

