@@ -41,6 +41,8 @@ function pagesOf(site) {
     ['job', `jobs/${job.id}/`],
     ['releases', 'releases/'],
     ['release', `releases/${release.release}/`],
+    // A word in guide pages and in job pages, so that the search finds pages of both kinds.
+    ['search', 'search/index.html?q=exploration'],
   ];
 }
 
@@ -62,7 +64,8 @@ async function visit(page, url, problems) {
 }
 
 async function axe(page, problems) {
-  await page.addScriptTag({ path: axeSource });
+  // Evaluated rather than added as a <script>, which the pages' Content-Security-Policy refuses.
+  await page.evaluate(fs.readFileSync(axeSource, 'utf8'));
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   for (const v of result.violations) {
     const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
@@ -103,6 +106,42 @@ async function skipLink(page, problems) {
   if (!landed) problems.push(`following the skip link does not focus ${focused.href}`);
 }
 
+// The search page under the sub-path: results come from the index and link into the site.
+async function searchResults(page, problems) {
+  try {
+    await page.waitForSelector('#search-results li a', { timeout: 15000 });
+  } catch {
+    const status = await page.locator('#search-status').textContent();
+    return problems.push(`search shows no results (status: ${status})`);
+  }
+  const links = await page.$$eval('#search-results li a', (as) => as.map((a) => a.href));
+  const outside = links.filter((href) => !href.startsWith(base));
+  if (outside.length) problems.push(`search results link outside the site: ${outside.join(', ')}`);
+  const kinds = await page.$$eval('#search-results .tag', (tags) => [...new Set(tags.map((t) => t.textContent))]);
+  if (!kinds.includes('Guide') || !kinds.includes('Job')) {
+    problems.push(`search for "exploration" should find guide and job pages, found ${kinds.join(', ')}`);
+  }
+}
+
+// Typing in the jobs index's filter box narrows the rows; clearing it brings them back.
+async function jobsFilter(page, url) {
+  const problems = [];
+  await visit(page, url, problems);
+  const box = page.locator('#job-filter');
+  if (!(await box.isVisible())) return ['the filter box is not shown when JavaScript runs'];
+  const all = await page.locator('table.jobs tbody tr:not([hidden])').count();
+  const first = await page.locator('table.jobs tbody tr code.id').first().textContent();
+  await box.fill(first);
+  const narrowed = await page.locator('table.jobs tbody tr:not([hidden])').count();
+  if (!(narrowed >= 1 && narrowed < all)) problems.push(`filtering by "${first}" shows ${narrowed} of ${all} rows`);
+  const status = await page.locator('#job-count').textContent();
+  if (!status.includes(`of ${all} requests match`)) problems.push(`the count says "${status}"`);
+  await box.fill('');
+  const back = await page.locator('table.jobs tbody tr:not([hidden])').count();
+  if (back !== all) problems.push(`clearing the filter shows ${back} of ${all} rows`);
+  return problems;
+}
+
 async function checkPage(page, name, url) {
   const problems = [];
   for (const dark of [false, true]) {
@@ -112,6 +151,7 @@ async function checkPage(page, name, url) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.setViewportSize({ width: 1280, height: 800 });
     await visit(page, url, found);
+    if (name === 'search') await searchResults(page, found);
     await axe(page, found);
     await page.screenshot({ path: path.join(args.screenshots, `${name}-1280${suffix}.png`), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -140,6 +180,7 @@ try {
   for (const [name, rel] of pages) {
     blocked.length = 0;
     const problems = await checkPage(page, name, base + rel);
+    if (name === 'jobs') problems.push(...(await jobsFilter(page, base + rel)));
     problems.push(...blocked.map((url) => `request outside the site: ${url}`));
     results.push([name, rel, problems]);
   }

@@ -5,7 +5,8 @@
 // attribute a payload could have made (marker id/class, on* attributes, frames, plugins,
 // scripts not from the site, script/data/vbscript links), and on each job page the payload
 // visible as text: the title exactly, the run output line by line, the marker word in every
-// markdown field.
+// markdown field. Last, on each site, it searches for the marker word and looks at the search
+// results the same way.
 //
 //   node xss.mjs --generator BIN --jobgate BIN --work DIR --port N
 import { execFileSync } from 'node:child_process';
@@ -57,7 +58,14 @@ function pageFindings({ marker, prefix }) {
     if (['iframe', 'frame', 'object', 'embed', 'applet', 'base', 'foreignobject'].includes(tag.toLowerCase())) {
       found.push(`<${tag}> element`);
     }
-    if (tag === 'meta' && el.hasAttribute('http-equiv')) found.push('<meta http-equiv> element');
+    // The theme's own Content-Security-Policy, once, in the head; anything else (a refresh)
+    // came from a payload.
+    if (tag === 'meta' && el.hasAttribute('http-equiv')) {
+      const csp = el.getAttribute('http-equiv').toLowerCase() === 'content-security-policy';
+      const theme = csp && el.parentElement === document.head &&
+        document.querySelectorAll('meta[http-equiv]').length === 1;
+      if (!theme) found.push(`<meta http-equiv> element: ${el.outerHTML.slice(0, 100)}`);
+    }
     if (tag === 'script') {
       const srcUrl = el.getAttribute('src');
       const own = srcUrl && new URL(srcUrl, document.baseURI).href.startsWith(prefix);
@@ -146,6 +154,26 @@ async function checkSite(page, site) {
     const where = job ? `${file} (payload at line ${job.line} of payloads.txt)` : file;
     problems.push(...found.map((p) => `${where}: ${p}`));
   }
+  // The search index holds every payload too: search for the marker word every payload's
+  // markdown fields carry, let the results render, and look again.
+  dialogs = [];
+  await page.goto(`${prefix}search/index.html?q=${encodeURIComponent(manifest.marker)}`, { waitUntil: 'load' });
+  opened += 1;
+  try {
+    await page.waitForSelector('#search-results li', { timeout: 15000 });
+    await page.waitForTimeout(100);
+    const titles = await page.$$eval('#search-results .result-title a', (as) => as.map((a) => a.textContent));
+    const known = new Set(site.requests.map((r) => norm(r.title)));
+    const strange = titles.filter((t) => !known.has(norm(t)));
+    if (titles.length < site.requests.length) {
+      problems.push(`search: ${titles.length} results for ${site.requests.length} payloads`);
+    }
+    problems.push(...strange.map((t) => `search: a result titled ${JSON.stringify(t)}`));
+  } catch {
+    problems.push(`search: no results for "${manifest.marker}"`);
+  }
+  const found = await page.evaluate(pageFindings, { marker: manifest.element_marker, prefix });
+  problems.push(...found.map((p) => `search: ${p}`), ...dialogs.map((d) => `search: dialog ${d}`));
   return [site.name, site.requests.length, opened, problems];
 }
 

@@ -241,7 +241,7 @@ fn every_page_has_a_search_box_and_the_index_holds_every_guide_page_and_job() {
         let html = site.read(&format!("public/{page}"));
         assert!(
             html.contains(&format!(
-                r#"<form class="search-box" role="search" action="{action}">"#
+                r#"<form class="search-box" role="search" aria-label="Site" action="{action}">"#
             )),
             "{page} has no search box"
         );

@@ -110,5 +110,4 @@
   const initial = new URLSearchParams(window.location.search).get("q") || "";
   input.value = initial;
   if (initial) run(initial);
-  input.focus();
 })();
