@@ -25,8 +25,14 @@ fn ci_runs_the_browser_checks_after_the_site_and_before_the_code_gates() {
     // Chromium and strace are installed when missing, and the checks that need them must run.
     assert!(run.contains("|| missing+=(chromium)"), "{run}");
     assert!(run.contains("|| missing+=(strace)"), "{run}");
-    assert!(run.contains(r#"apt-get install -y "${missing[@]}""#), "{run}");
-    assert!(position("\nexport JOBGATE_REQUIRE_TOOLS=1\n") < browser, "{run}");
+    assert!(
+        run.contains(r#"apt-get install -y "${missing[@]}""#),
+        "{run}"
+    );
+    assert!(
+        position("\nexport JOBGATE_REQUIRE_TOOLS=1\n") < browser,
+        "{run}"
+    );
 
     let script = read(".ci/browser/run");
     assert!(script.starts_with("#!/usr/bin/env bash\n"));
