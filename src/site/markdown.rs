@@ -83,8 +83,37 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// Renders `source`. Headings below `min_toc_level` are numbered into `headings` too.
+/// How headings come out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Headings {
+    /// With ids and anchor links, listed in [`Rendered::headings`] (guide pages).
+    Anchored,
+    /// Two levels lower and without ids, so text inside a page neither competes with the
+    /// page's own headings nor takes its element ids (request fields).
+    Nested,
+}
+
+/// Renders a guide page: headings get ids and anchors.
 pub fn render(source: &str) -> Rendered {
+    render_as(source, Headings::Anchored)
+}
+
+/// Renders a markdown field of a request for its job page: `# Heading` becomes an `<h3>`
+/// without an id, since the page around it has its own headings and ids.
+pub fn render_nested(source: &str) -> String {
+    render_as(source, Headings::Nested).html
+}
+
+fn nested(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn render_as(source: &str, kind: Headings) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut headings = Vec::new();
     let mut links = Vec::new();
@@ -98,6 +127,17 @@ pub fn render(source: &str) -> Rendered {
     for event in Parser::new_ext(source, options()) {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) => events.push(Event::Text(raw)),
+            Event::Start(Tag::Heading { level, .. }) if kind == Headings::Nested => {
+                events.push(Event::Start(Tag::Heading {
+                    level: nested(level),
+                    id: None,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) if kind == Headings::Nested => {
+                events.push(Event::End(TagEnd::Heading(nested(level))));
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
                     events.len(),
@@ -254,6 +294,12 @@ mod tests {
     fn plain_text_keeps_the_words_and_drops_the_markup() {
         let text = plain_text("# Title\n\nSome *bold* `code` and <b>tags</b>.\n\n- one\n- two\n");
         assert_eq!(text, "Title\nSome bold code and <b>tags</b>.\none\ntwo");
+    }
+
+    #[test]
+    fn request_text_headings_sit_below_the_page_and_take_no_ids() {
+        let html = render_nested("# Steps {#main}\n\n## Timeline\n\n###### Deep\n");
+        assert_eq!(html, "<h3>Steps</h3>\n<h4>Timeline</h4>\n<h6>Deep</h6>\n");
     }
 
     #[test]

@@ -158,7 +158,7 @@ impl Renderer {
                 .with_context(|| format!("compiling template {name}"))?;
         }
         env.add_filter("markdown", |text: &str| {
-            Value::from_safe_string(markdown::render(text).html)
+            Value::from_safe_string(markdown::render_nested(text))
         });
         env.add_filter("date", format_date);
         env.add_filter("short_date", short_date);

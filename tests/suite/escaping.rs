@@ -81,3 +81,21 @@ fn script_in_every_text_field_comes_out_escaped() {
         assert!(!text.contains("<script>alert"), "raw script in {other}");
     }
 }
+
+#[test]
+fn headings_in_request_text_cannot_take_the_pages_own_ids() {
+    let site = TempSite::fixture("valid");
+    let request = hostile_request().replace(
+        "summary: \"Summary",
+        "summary: \"# Steps {#main}\\n\\n## Timeline\\n\\nSummary",
+    );
+    site.write("requests/hostile-request.yaml", &request);
+    let run = site.build("public");
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = site.read("public/jobs/hostile-request/index.html");
+    assert_eq!(page.matches(r#"id="main""#).count(), 1, "{page}");
+    assert_eq!(page.matches(r#"id="timeline""#).count(), 1, "{page}");
+    assert_eq!(page.matches("<h1").count(), 1, "one page title");
+    assert!(page.contains("<h3>Steps</h3>"), "{page}");
+    assert!(page.contains("<h4>Timeline</h4>"), "{page}");
+}
