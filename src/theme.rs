@@ -32,6 +32,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/feed.xml",
     "templates/badge.svg",
     "templates/search.html",
+    "templates/row.html",
     "static/style.css",
     "static/search.js",
     "static/jobs.js",

@@ -38,17 +38,22 @@ pub fn validate_all_with_ids(
     config: &SiteConfig,
     today: NaiveDate,
 ) -> Vec<Diagnostic> {
-    let all_ids: BTreeSet<&str> = requests
-        .iter()
-        .map(|loaded| loaded.id.as_str())
-        .chain(unparsed_ids.iter().copied())
-        .collect();
+    let all_ids = all_ids(requests, unparsed_ids);
     let mut found: Vec<Diagnostic> = requests
         .par_iter()
         .flat_map_iter(|loaded| validate(loaded, &all_ids, config, today))
         .collect();
     found.extend(duplicate_jobs(requests));
     found
+}
+
+/// The id of every request file in the site: those that parsed and those that did not.
+pub fn all_ids<'a>(requests: &'a [Loaded], unparsed_ids: &[&'a str]) -> BTreeSet<&'a str> {
+    requests
+        .iter()
+        .map(|loaded| loaded.id.as_str())
+        .chain(unparsed_ids.iter().copied())
+        .collect()
 }
 
 /// Checks one request. `all_ids` holds the id of every request file in the site.
@@ -717,7 +722,7 @@ impl Check<'_> {
 }
 
 /// JG310: the same job in two open requests for the same release, found with one map pass.
-fn duplicate_jobs(requests: &[Loaded]) -> Vec<Diagnostic> {
+pub fn duplicate_jobs(requests: &[Loaded]) -> Vec<Diagnostic> {
     let mut by_job: HashMap<(Month, &str), Vec<(&Loaded, Span)>> = HashMap::new();
     for loaded in requests {
         let r = &loaded.request;

@@ -18,7 +18,7 @@ use crate::theme::Theme;
 
 use super::load::{self, REQUESTS_DIR, Site};
 use super::output::Tree;
-use super::pages::{self, Scope};
+use super::pages::{self, RowCache, Scope};
 use super::search;
 
 /// What changed on disk, as paths relative to the site root.
@@ -72,6 +72,10 @@ pub struct LiveSite {
     theme: Theme,
     /// Whether the search index is behind the pages.
     search_stale: bool,
+    /// What each request's own rules found, kept for requests that did not change.
+    rules: super::RuleFindings,
+    /// Jobs-table rows, kept for requests that did not change.
+    rows: RowCache,
 }
 
 impl LiveSite {
@@ -91,8 +95,10 @@ impl LiveSite {
             site: load::load(root)?,
             theme: Theme::load(root)?,
             search_stale: true,
+            rules: super::RuleFindings::new(),
+            rows: RowCache::default(),
         };
-        let rebuild = live.render(None, started)?;
+        let rebuild = live.render(None, None, started)?;
         Ok((live, rebuild))
     }
 
@@ -102,11 +108,11 @@ impl LiveSite {
         if let Some(files) = changes.requests_only()
             && let Some(ids) = self.reload_requests(&files)?
         {
-            return self.render(Some(&ids), started);
+            return self.render(Some(&ids), Some(&changes.files), started);
         }
         self.site = load::load(&self.root)?;
         self.theme = Theme::load(&self.root)?;
-        self.render(None, started)
+        self.render(None, None, started)
     }
 
     /// Reads `files` again. Returns their ids, or `None` when a request appeared or
@@ -146,14 +152,16 @@ impl LiveSite {
         self.site.diagnostics.extend(found);
     }
 
-    /// Checks the site and, without errors, writes the pages `jobs` names (all if `None`).
+    /// Checks the site (the requests in `changed` again, the rest from before; all if `None`)
+    /// and, without errors, writes the pages `jobs` names (all if `None`).
     fn render(
         &mut self,
         jobs: Option<&BTreeSet<String>>,
+        changed: Option<&BTreeSet<String>>,
         started: Instant,
     ) -> anyhow::Result<Rebuild> {
         let mut rebuild = Rebuild {
-            diagnostics: super::diagnose(&self.site, self.today),
+            diagnostics: super::diagnose_reusing(&self.site, self.today, &mut self.rules, changed),
             full: jobs.is_none(),
             ..Rebuild::default()
         };
@@ -169,7 +177,16 @@ impl LiveSite {
             jobs,
             search: jobs.is_none(),
         };
-        let records = pages::write_all(&self.site, &config, &self.theme, self.today, &tree, scope)?;
+        self.rows.forget(jobs);
+        let records = pages::write_all(
+            &self.site,
+            &config,
+            &self.theme,
+            self.today,
+            &tree,
+            scope,
+            &self.rows,
+        )?;
         if jobs.is_none() {
             search::write(&records, &tree)?;
             tree.prune()?;

@@ -64,7 +64,29 @@ pub fn check(root: &std::path::Path, today: NaiveDate) -> anyhow::Result<(Site, 
 /// Every problem in a loaded site: what loading found, the request rules and the guide's
 /// links, sorted.
 pub fn diagnose(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
+    diagnose_reusing(site, today, &mut RuleFindings::new(), None)
+}
+
+/// What the rules of one request found, by request file; `jobgate serve` keeps them between
+/// rebuilds so that only changed requests are checked again.
+pub type RuleFindings = std::collections::HashMap<String, Vec<Diagnostic>>;
+
+/// Like [`diagnose`], but reuses what `kept` holds for every request file not in `fresh`
+/// (`None`: none is reused), and leaves the findings of every request in `kept`. Rules that
+/// look across requests are always applied again. Reusing is right while the settings, the
+/// date and the set of request files stay the same.
+pub fn diagnose_reusing(
+    site: &Site,
+    today: NaiveDate,
+    kept: &mut RuleFindings,
+    fresh: Option<&std::collections::BTreeSet<String>>,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+
     let mut found = site.diagnostics.clone();
+    if fresh.is_none() {
+        kept.clear();
+    }
     if let Some(config) = &site.config {
         let parsed: std::collections::BTreeSet<&str> =
             site.requests.iter().map(|l| l.id.as_str()).collect();
@@ -74,12 +96,24 @@ pub fn diagnose(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
             .map(String::as_str)
             .filter(|id| !parsed.contains(id))
             .collect();
-        found.extend(validate::validate_all_with_ids(
-            &site.requests,
-            &unparsed,
-            config,
-            today,
-        ));
+        let all_ids = validate::all_ids(&site.requests, &unparsed);
+        let checked: Vec<(String, Vec<Diagnostic>)> = site
+            .requests
+            .par_iter()
+            .filter(|l| fresh.is_some_and(|f| f.contains(&l.file)) || !kept.contains_key(&l.file))
+            .map(|l| {
+                (
+                    l.file.clone(),
+                    validate::validate(l, &all_ids, config, today),
+                )
+            })
+            .collect();
+        kept.extend(checked);
+        let files: std::collections::HashSet<&str> =
+            site.requests.iter().map(|l| l.file.as_str()).collect();
+        kept.retain(|file, _| files.contains(file.as_str()));
+        found.extend(kept.values().flatten().cloned());
+        found.extend(validate::duplicate_jobs(&site.requests));
     }
     let root = site.root.clone();
     let source = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
@@ -113,6 +147,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
         options.today,
         staging.tree(),
         pages::Scope::ALL,
+        &pages::RowCache::default(),
     )?;
     // The pages are written; what is left is the search index, which needs only its records.
     drop(site);

@@ -1,6 +1,7 @@
 //! Which pages and files a site has, and the data each one is rendered from.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, Days, NaiveDate};
 use minijinja::value::Value;
@@ -35,6 +36,56 @@ struct Row<'a> {
     blocker: bool,
     run_weekend: NaiveDate,
     next_action: &'a str,
+}
+
+/// The HTML of jobs-table rows, by request id and page depth (links in a row are relative to
+/// its page). Every list reuses them; `jobs serve` keeps them between rebuilds and forgets
+/// the rows of the requests that changed.
+#[derive(Debug, Default)]
+pub struct RowCache {
+    rows: Mutex<HashMap<(String, usize), Arc<str>>>,
+}
+
+impl RowCache {
+    /// Forgets the rows of `ids`, or all of them.
+    pub fn forget(&self, ids: Option<&BTreeSet<String>>) {
+        let mut rows = self.rows.lock().unwrap_or_else(|e| e.into_inner());
+        match ids {
+            Some(ids) => rows.retain(|(id, _), _| !ids.contains(id)),
+            None => rows.clear(),
+        }
+    }
+
+    /// The rows of a jobs table on the page at `path`, joined.
+    fn table(&self, renderer: &Renderer, path: &str, rows: &[&Row]) -> anyhow::Result<Value> {
+        let depth = path.matches('/').count();
+        let mut html = String::new();
+        for row in rows {
+            let key = (row.id.to_owned(), depth);
+            let cached = self
+                .rows
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .cloned();
+            let rendered = match cached {
+                Some(rendered) => rendered,
+                None => {
+                    let rendered: Arc<str> = renderer
+                        .render("row.html", path, crate::ctx! { row => row })?
+                        .into();
+                    self.rows
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(key, Arc::clone(&rendered));
+                    rendered
+                }
+            };
+            html.push_str(&rendered);
+            html.push('\n');
+        }
+        Ok(Value::from_safe_string(html))
+    }
 }
 
 fn row<'a>(job: &'a JobView<'a>) -> Row<'a> {
@@ -99,8 +150,10 @@ pub fn write_all(
     today: NaiveDate,
     out: &Tree,
     scope: Scope,
+    row_cache: &RowCache,
 ) -> anyhow::Result<Vec<Record>> {
     let renderer = Renderer::new(theme, config, &config.base_url, today)?;
+    let renderer = &renderer;
     let jobs = job_views(site, config, today);
     let rows: Vec<Row> = jobs.iter().map(row).collect();
     let releases = shown_releases(site, config, today);
@@ -185,28 +238,43 @@ pub fn write_all(
     }
 
     // Jobs: the index, one view per state and per release, and one page per request.
-    pages.push(Page::new("jobs/", "jobs.html", move || {
-        crate::ctx! { nav => nav, rows => all_rows, filters => filters, heading => "All requests" }
+    let every_row: Vec<&Row> = all_rows.iter().collect();
+    pages.push(Page::fallible("jobs/", "jobs.html", move || {
+        Ok(crate::ctx! {
+            nav => nav,
+            table => row_cache.table(renderer, "jobs/", &every_row)?,
+            count => every_row.len(),
+            filters => filters,
+            heading => "All requests",
+        })
     }));
     for state in State::ALL {
         let subset: Vec<&Row> = rows.iter().filter(|r| r.state == state).collect();
-        pages.push(Page::new(
-            format!("jobs/state/{}/", state.as_str()),
-            "jobs.html",
-            move || {
-                crate::ctx! { nav => nav, rows => &subset, filters => filters, heading => format!("{} requests", state.label()), current_state => state.as_str() }
-            },
-        ));
+        let path = format!("jobs/state/{}/", state.as_str());
+        pages.push(Page::fallible(path.clone(), "jobs.html", move || {
+            Ok(crate::ctx! {
+                nav => nav,
+                table => row_cache.table(renderer, &path, &subset)?,
+                count => subset.len(),
+                filters => filters,
+                heading => format!("{} requests", state.label()),
+                current_state => state.as_str(),
+            })
+        }));
     }
     for month in &release_months {
         let subset: Vec<&Row> = rows.iter().filter(|r| &r.target_release == month).collect();
-        pages.push(Page::new(
-            format!("jobs/release/{month}/"),
-            "jobs.html",
-            move || {
-                crate::ctx! { nav => nav, rows => &subset, filters => filters, heading => format!("Requests for {month}"), current_release => month }
-            },
-        ));
+        let path = format!("jobs/release/{month}/");
+        pages.push(Page::fallible(path.clone(), "jobs.html", move || {
+            Ok(crate::ctx! {
+                nav => nav,
+                table => row_cache.table(renderer, &path, &subset)?,
+                count => subset.len(),
+                filters => filters,
+                heading => format!("Requests for {month}"),
+                current_release => month,
+            })
+        }));
     }
     let events = feed::events(&site.requests);
     let updated = events.first().map_or(today, |e| e.date);
@@ -232,29 +300,34 @@ pub fn write_all(
     }));
     for dates in &releases {
         let members = by_release.remove(&dates.release).unwrap_or_default();
-        pages.push(Page::new(
-            format!("releases/{}/", dates.release),
-            "release.html",
-            move || {
-                let groups: Vec<Value> = FIT_GROUPS
-                    .iter()
-                    .enumerate()
-                    .map(|(rank, (key, label))| {
-                        let rows: Vec<&&Row> =
-                            members.iter().filter(|r| fit_rank(r) == rank).collect();
-                        crate::ctx! { key => key, label => label, rows => rows }
+        let path = format!("releases/{}/", dates.release);
+        pages.push(Page::fallible(path.clone(), "release.html", move || {
+            let groups = FIT_GROUPS
+                .iter()
+                .enumerate()
+                .map(|(rank, (key, label))| {
+                    let rows: Vec<&Row> = members
+                        .iter()
+                        .copied()
+                        .filter(|r| fit_rank(r) == rank)
+                        .collect();
+                    Ok(crate::ctx! {
+                        key => key,
+                        label => label,
+                        count => rows.len(),
+                        table => row_cache.table(renderer, &path, &rows)?,
                     })
-                    .collect();
-                crate::ctx! {
-                    nav => nav,
-                    release => dates,
-                    groups => groups,
-                    total => members.len(),
-                    ready => members.iter().filter(|r| r.fit == Some(Fit::In)).count(),
-                    blockers => members.iter().filter(|r| r.blocker).count(),
-                }
-            },
-        ));
+                })
+                .collect::<anyhow::Result<Vec<Value>>>()?;
+            Ok(crate::ctx! {
+                nav => nav,
+                release => dates,
+                groups => groups,
+                total => members.len(),
+                ready => members.iter().filter(|r| r.fit == Some(Fit::In)).count(),
+                blockers => members.iter().filter(|r| r.blocker).count(),
+            })
+        }));
     }
     let search_parts: Vec<String> = (2..=search::parts(site.guide.len() + jobs.len()))
         .map(search::part_dir)
@@ -265,61 +338,65 @@ pub fn write_all(
     pages.push(Page::new("404.html", "404.html", move || {
         crate::ctx! { nav => nav }
     }));
-    render::write_pages(&renderer, &pages, out)?;
-    drop(pages);
-
     // One page and one badge per request, each made from its request when it is rendered.
     let wanted = |job: &&JobView| scope.jobs.is_none_or(|ids| ids.contains(job.id));
-    jobs.par_iter().filter(wanted).try_for_each(|job| {
-        let page = Page::new(format!("jobs/{}/", job.id), "job.html", || {
-            crate::ctx! { nav => nav, job => job, runs => render::run_views(job.r) }
-        });
-        out.write(&page.file(), page.render(&renderer)?.as_bytes())?;
-        let badge = Page::new(format!("jobs/{}/badge.svg", job.id), "badge.svg", || {
-            crate::ctx! { id => job.id, state => job.status.state, label => job.state_label }
-        });
-        out.write(&badge.file(), badge.render(&renderer)?.as_bytes())
-    })?;
-
-    for (name, bytes) in &theme.assets {
-        out.write(name, bytes)?;
-    }
-    let records = if scope.search {
-        search_records(site, &jobs)
-    } else {
-        Vec::new()
+    let job_pages = || {
+        jobs.par_iter().filter(wanted).try_for_each(|job| {
+            let page = Page::new(format!("jobs/{}/", job.id), "job.html", || {
+                crate::ctx! { nav => nav, job => job, runs => render::run_views(job.r) }
+            });
+            out.write(&page.file(), page.render(renderer)?.as_bytes())?;
+            let badge = Page::new(format!("jobs/{}/badge.svg", job.id), "badge.svg", || {
+                crate::ctx! { id => job.id, state => job.status.state, label => job.state_label }
+            });
+            out.write(&badge.file(), badge.render(renderer)?.as_bytes())
+        })
     };
-    let files = [
-        ("sitemap.xml", sitemap(site, config, &releases)),
-        (
-            "calendar.ics",
+    // The files that are not pages, each made on its own thread.
+    let files: [(&str, &(dyn Fn() -> String + Sync)); 5] = [
+        ("sitemap.xml", &|| sitemap(site, config, &releases)),
+        ("calendar.ics", &|| {
             ical::calendar(
                 &config.title,
                 ical::host_of(&config.base_url),
                 &releases,
                 &site.requests,
                 today,
-            ),
-        ),
-        (
-            "api/requests.json",
+            )
+        }),
+        ("api/requests.json", &|| {
             api::to_json(
                 &jobs
                     .iter()
                     .map(|j| api::request_entry(j.id, j.r, &j.status, &config.base_url))
                     .collect::<Vec<_>>(),
-            ),
-        ),
-        (
-            "api/releases.json",
-            api::to_json(&api::release_entries(&releases, &site.requests)),
-        ),
-        ("schema/request.json", crate::request::json_schema()),
+            )
+        }),
+        ("api/releases.json", &|| {
+            api::to_json(&api::release_entries(&releases, &site.requests))
+        }),
+        ("schema/request.json", &crate::request::json_schema),
     ];
-    for (name, text) in &files {
-        out.write(name, text.as_bytes())?;
+    let other_files = || {
+        files
+            .par_iter()
+            .try_for_each(|(name, make)| out.write(name, make().as_bytes()))
+    };
+    let (lists, (own, others)) = rayon::join(
+        || render::write_pages(renderer, &pages, out),
+        || rayon::join(job_pages, other_files),
+    );
+    lists.and(own).and(others)?;
+    drop(pages);
+
+    for (name, bytes) in &theme.assets {
+        out.write(name, bytes)?;
     }
-    Ok(records)
+    Ok(if scope.search {
+        search_records(site, &jobs)
+    } else {
+        Vec::new()
+    })
 }
 
 /// Every request with what is derived from it, in site order.

@@ -244,7 +244,7 @@ fn short_date(value: &str) -> String {
 pub struct Page<'a> {
     pub path: String,
     pub template: &'static str,
-    ctx: Box<dyn Fn() -> Value + Send + Sync + 'a>,
+    ctx: Box<dyn Fn() -> anyhow::Result<Value> + Send + Sync + 'a>,
 }
 
 impl<'a> Page<'a> {
@@ -252,6 +252,15 @@ impl<'a> Page<'a> {
         path: impl Into<String>,
         template: &'static str,
         ctx: impl Fn() -> Value + Send + Sync + 'a,
+    ) -> Page<'a> {
+        Page::fallible(path, template, move || Ok(ctx()))
+    }
+
+    /// A page whose context can fail to be made (it renders parts of itself first).
+    pub fn fallible(
+        path: impl Into<String>,
+        template: &'static str,
+        ctx: impl Fn() -> anyhow::Result<Value> + Send + Sync + 'a,
     ) -> Page<'a> {
         Page {
             path: path.into(),
@@ -266,7 +275,7 @@ impl<'a> Page<'a> {
     }
 
     pub fn render(&self, renderer: &Renderer) -> anyhow::Result<String> {
-        renderer.render(self.template, &self.path, (self.ctx)())
+        renderer.render(self.template, &self.path, (self.ctx)()?)
     }
 }
 

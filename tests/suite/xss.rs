@@ -199,9 +199,16 @@ fn render_unchecked(root: &Path, out: &Path) {
     let theme = jobgate::theme::Theme::load(root).unwrap();
     let staging = jobgate::site::output::Staging::create(out).unwrap();
     let scope = jobgate::site::pages::Scope::ALL;
-    let records =
-        jobgate::site::pages::write_all(&site, &config, &theme, today(), staging.tree(), scope)
-            .unwrap();
+    let records = jobgate::site::pages::write_all(
+        &site,
+        &config,
+        &theme,
+        today(),
+        staging.tree(),
+        scope,
+        &Default::default(),
+    )
+    .unwrap();
     jobgate::site::search::write(&records, staging.tree()).unwrap();
     staging.commit().unwrap();
 }
