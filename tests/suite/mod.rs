@@ -5,6 +5,7 @@ mod commands;
 mod common;
 mod escaping;
 mod expectations;
+mod generated;
 mod guard;
 mod new;
 mod readme;
