@@ -105,35 +105,72 @@ fn main() {
     eprintln!("jobgate: {}", jobgate.display());
     eprintln!("working folder: {}", bench.display());
 
+    let mut trash = Trash::new(bench.join("trash"));
     let mut rows = Vec::new();
     let mut largest: Option<(PathBuf, Vec<corpus::Generated>)> = None;
     for &n in &settings.sizes {
         let runs = settings.runs(n);
         let site = bench.join(format!("site-{n}"));
+        trash.discard(&site);
         let started = Instant::now();
         let requests = corpus::write_site(repo, &site, n).expect("generating the site");
         eprintln!(
             "\n== {n} requests (generated in {:.1?}); {runs} timed runs each",
             started.elapsed()
         );
-
-        let at = |tool, log: &str| Spec {
+        let spec = |tool| Spec {
             tool,
             n,
             runs,
-            log: bench.join(format!("logs/{log}-{n}.log")),
+            log: bench.join(format!("logs/{tool}-{n}.log")),
         };
-        let jobgate_site = JobgateSite {
+        // Deleting happens only inside jobgate's own "over previous output" runs, measured
+        // last: see `Trash`.
+        let fresh = |tool: &str, k: usize| bench.join(format!("fresh/{tool}-{n}-{k}"));
+        let ours = JobgateSite {
             jobgate: &jobgate,
             site: &site,
-            out: bench.join(format!("out-{n}")),
         };
-        rows.extend(jobgate_site.measure(&at("jobgate", "jobgate")));
+        let jobgate_spec = spec("jobgate");
+        rows.push(jobgate_spec.measure("check", || ours.check(), || n));
+        let mut k = 0;
+        rows.push(jobgate_spec.measure(
+            "build, fresh output",
+            || {
+                k += 1;
+                ours.build(&fresh("jobgate", k))
+            },
+            || measure::count_files(&fresh("jobgate", 1)),
+        ));
         if hugo_version.is_some() {
             let source = bench.join(format!("hugo-{n}"));
+            trash.discard(&source);
             hugo::write_site(repo, &source, &requests).expect("writing the Hugo site");
-            rows.extend(hugo_rows(&source, &at("hugo", "hugo")));
+            let public = source.join("public");
+            let hugo_spec = spec("hugo");
+            let mut k = 0;
+            rows.push(hugo_spec.measure(
+                "build, fresh output",
+                || {
+                    k += 1;
+                    hugo(&source, &fresh("hugo", k))
+                },
+                || measure::count_files(&fresh("hugo", 1)),
+            ));
+            rows.push(hugo_spec.measure(
+                "build over previous output",
+                || hugo(&source, &public),
+                || measure::count_files(&public),
+            ));
         }
+        let out = bench.join(format!("out-{n}"));
+        trash.discard(&out);
+        rows.push(jobgate_spec.measure(
+            "build over previous output",
+            || ours.build(&out),
+            || measure::count_files(&out),
+        ));
+        trash.discard(&bench.join("fresh"));
         if largest.as_ref().is_none_or(|(_, r)| r.len() < n) {
             largest = Some((site, requests));
         }
@@ -148,6 +185,7 @@ fn main() {
     let results = bench.join("results.md");
     std::fs::write(&results, &report).expect("writing results.md");
     eprintln!("written to {}", results.display());
+    trash.empty();
 }
 
 /// Where and how often a scenario is measured.
@@ -193,11 +231,10 @@ impl Spec {
     }
 }
 
-/// A generated site and where jobgate builds it.
+/// A generated site, and the commands that check and build it.
 struct JobgateSite<'a> {
     jobgate: &'a Path,
     site: &'a Path,
-    out: PathBuf,
 }
 
 impl JobgateSite<'_> {
@@ -205,59 +242,61 @@ impl JobgateSite<'_> {
         let mut command = Command::new(self.jobgate);
         command.arg(subcommand).arg("--root").arg(self.site);
         command.args(["--today", corpus::TODAY]);
-        if subcommand == "build" {
-            command.arg("--out").arg(&self.out);
-        }
         command
     }
 
-    /// Build into a fresh folder, build over the previous output, check.
-    fn measure(&self, spec: &Spec) -> [Row; 3] {
-        let out = &self.out;
-        [
-            spec.measure(
-                "build, fresh output",
-                || {
-                    measure::remove(out).expect("clearing the output");
-                    self.command("build")
-                },
-                || measure::count_files(out),
-            ),
-            spec.measure(
-                "build over previous output",
-                || self.command("build"),
-                || measure::count_files(out),
-            ),
-            spec.measure("check", || self.command("check"), || spec.n),
-        ]
+    fn check(&self) -> Command {
+        self.command("check")
+    }
+
+    fn build(&self, out: &Path) -> Command {
+        let mut command = self.command("build");
+        command.arg("--out").arg(out);
+        command
     }
 }
 
-/// Hugo building the site at `source` into a fresh folder, then over its previous output.
-fn hugo_rows(source: &Path, spec: &Spec) -> [Row; 2] {
-    let public = source.join("public");
-    let hugo = || {
-        let mut command = Command::new("hugo");
-        command.arg("--source").arg(source);
-        command.arg("--destination").arg(&public);
-        command.arg("--cacheDir").arg(source.join("cache"));
-        command.arg("--quiet");
-        command
-    };
-    [
-        spec.measure(
-            "build, fresh output",
-            || {
-                measure::remove(&public).expect("clearing Hugo's output");
-                measure::remove(&source.join("resources")).expect("clearing Hugo's resources");
-                hugo()
-            },
-            || measure::count_files(&public),
-        ),
-        spec.measure("build over previous output", hugo, || {
-            measure::count_files(&public)
-        }),
-    ]
+/// Hugo building the site at `source` into `destination`.
+fn hugo(source: &Path, destination: &Path) -> Command {
+    let mut command = Command::new("hugo");
+    command.arg("--source").arg(source);
+    command.arg("--destination").arg(destination);
+    command.arg("--cacheDir").arg(source.join("cache"));
+    command.arg("--quiet");
+    command
+}
+
+/// Where folders the benchmark is done with wait, to be deleted only at the very end.
+///
+/// On this machine's ext4, creating files within a minute or so of deleting many is several
+/// times slower (the inode allocator skips recently freed inodes: `recently_deleted` in
+/// `find_inode_bit`), so deleting the previous output just before a timed build would bill
+/// that build for it. Moving a folder aside is one rename.
+struct Trash {
+    dir: PathBuf,
+    moved: usize,
+}
+
+impl Trash {
+    /// Deletes what an interrupted run left, then starts empty.
+    fn new(dir: PathBuf) -> Trash {
+        measure::remove(&dir).expect("removing an old trash folder");
+        std::fs::create_dir_all(&dir).expect("creating the trash folder");
+        Trash { dir, moved: 0 }
+    }
+
+    fn discard(&mut self, path: &Path) {
+        if path.exists() {
+            self.moved += 1;
+            let to = self.dir.join(self.moved.to_string());
+            std::fs::rename(path, &to)
+                .unwrap_or_else(|e| panic!("moving {} aside: {e}", path.display()));
+        }
+    }
+
+    fn empty(self) {
+        measure::remove(&self.dir).expect("emptying the trash folder");
+    }
 }
 
 fn serve_scenario(
@@ -313,7 +352,11 @@ fn report(
         out,
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
-    for row in rows {
+    let ordered = rows
+        .iter()
+        .filter(|r| r.tool == "jobgate")
+        .chain(rows.iter().filter(|r| r.tool != "jobgate"));
+    for row in ordered {
         let unit = if row.scenario == "check" {
             "requests"
         } else {
