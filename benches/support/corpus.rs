@@ -17,10 +17,19 @@ use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
-use chrono::{Days, NaiveDate};
-use jobgate::calendar;
+use chrono::NaiveDate;
 use jobgate::config::SiteConfig;
-use jobgate::month::Month;
+
+#[path = "plan.rs"]
+mod plan;
+#[path = "words.rs"]
+mod words;
+#[path = "yaml_out.rs"]
+mod yaml_out;
+
+use plan::Outcome;
+use words::{ACTIONS, AUTHORS, Action, ERRORS, FIELDS, MODELS, Model};
+pub use yaml_out::{Value, write_map};
 
 /// The day every generated site is meant to be checked and built on (`--today`).
 pub const TODAY: &str = "2026-11-27";
@@ -43,21 +52,6 @@ pub const STATES: [&str; 8] = [
 /// How often each state of [`STATES`] is drawn after the first eight: a site that has run for a
 /// while is mostly approved requests, with a steady tail of open ones.
 const WEIGHTS: [u64; 8] = [8, 40, 10, 8, 6, 8, 10, 10];
-
-/// A YAML value as the generator writes it.
-#[derive(Clone, Debug)]
-pub enum Value {
-    /// A one-line string, written single-quoted.
-    Str(String),
-    /// Markdown, written as a literal block with its prose wrapped.
-    Text(String),
-    /// Job output, written as a literal block line for line.
-    Output(String),
-    /// Written as is: dates, numbers, booleans, enum words.
-    Plain(String),
-    List(Vec<Value>),
-    Map(Vec<(&'static str, Value)>),
-}
 
 /// One generated request.
 #[derive(Clone, Debug)]
@@ -209,225 +203,6 @@ impl Rng {
     }
 }
 
-/// A datastore model a job works on.
-struct Model {
-    class: &'static str,
-    /// The prefix of its output lines.
-    code: &'static str,
-    noun: &'static str,
-    module: &'static str,
-    getter: &'static str,
-}
-
-const MODELS: &[Model] = &[
-    model(
-        "ExplorationModel",
-        "EXP",
-        "explorations",
-        "exp_fetchers",
-        "get_exploration_by_id",
-    ),
-    model(
-        "QuestionModel",
-        "QUESTION",
-        "questions",
-        "question_services",
-        "get_question_by_id",
-    ),
-    model(
-        "SkillModel",
-        "SKILL",
-        "skills",
-        "skill_fetchers",
-        "get_skill_by_id",
-    ),
-    model(
-        "TopicModel",
-        "TOPIC",
-        "topics",
-        "topic_fetchers",
-        "get_topic_by_id",
-    ),
-    model(
-        "StoryModel",
-        "STORY",
-        "stories",
-        "story_fetchers",
-        "get_story_by_id",
-    ),
-    model(
-        "CollectionModel",
-        "COLLECTION",
-        "collections",
-        "collection_services",
-        "get_collection_by_id",
-    ),
-    model(
-        "SubtopicPageModel",
-        "SUBTOPIC PAGE",
-        "subtopic pages",
-        "subtopic_page_services",
-        "get_subtopic_page_by_id",
-    ),
-    model(
-        "UserSettingsModel",
-        "USER SETTINGS",
-        "users",
-        "user_services",
-        "get_user_settings",
-    ),
-    model(
-        "BlogPostModel",
-        "BLOG POST",
-        "blog posts",
-        "blog_services",
-        "get_blog_post_by_id",
-    ),
-    model(
-        "ClassroomModel",
-        "CLASSROOM",
-        "classrooms",
-        "classroom_config_services",
-        "get_classroom_by_id",
-    ),
-    model(
-        "ExpSummaryModel",
-        "EXP SUMMARY",
-        "exploration summaries",
-        "exp_fetchers",
-        "get_exploration_summary_by_id",
-    ),
-    model(
-        "LearnerGroupModel",
-        "LEARNER GROUP",
-        "learner groups",
-        "learner_group_fetchers",
-        "get_learner_group_by_id",
-    ),
-];
-
-const fn model(
-    class: &'static str,
-    code: &'static str,
-    noun: &'static str,
-    module: &'static str,
-    getter: &'static str,
-) -> Model {
-    Model {
-        class,
-        code,
-        noun,
-        module,
-        getter,
-    }
-}
-
-/// What a job does, with the words its class, id, title and output use.
-struct Action {
-    verb: &'static str,
-    /// The count line of the items it wrote, e.g. `MIGRATED`.
-    done: &'static str,
-    title: &'static str,
-    writes: bool,
-}
-
-const ACTIONS: &[Action] = &[
-    action(
-        "Migrate",
-        "MIGRATED",
-        "Migrate {field} on {class} to the new schema",
-        true,
-    ),
-    action(
-        "Audit",
-        "FLAGGED",
-        "Audit {class} for invalid {field}",
-        false,
-    ),
-    action(
-        "Populate",
-        "UPDATED",
-        "Populate missing {field} on {class}",
-        true,
-    ),
-    action(
-        "Regenerate",
-        "REGENERATED",
-        "Regenerate {field} for every {class}",
-        true,
-    ),
-    action(
-        "Remove",
-        "CLEANED",
-        "Remove deprecated {field} from {class}",
-        true,
-    ),
-    action(
-        "Normalize",
-        "NORMALIZED",
-        "Normalize legacy {field} values on {class}",
-        true,
-    ),
-];
-
-const fn action(
-    verb: &'static str,
-    done: &'static str,
-    title: &'static str,
-    writes: bool,
-) -> Action {
-    Action {
-        verb,
-        done,
-        title,
-        writes,
-    }
-}
-
-/// Fields a job can touch: words for titles, and the stored name.
-const FIELDS: &[(&str, &str)] = &[
-    ("language codes", "language_code"),
-    ("thumbnail sizes", "thumbnail_size_in_bytes"),
-    ("state schema", "states_schema_version"),
-    ("translation counts", "translation_counts"),
-    ("rubric explanations", "rubrics"),
-    ("content ids", "next_content_id_index"),
-    ("voiceover metadata", "recorded_voiceovers"),
-    ("url fragments", "url_fragment"),
-    ("author ids", "author_id"),
-    ("last updated times", "last_updated"),
-];
-
-const AUTHORS: &[&str] = &[
-    "priyanka-dev21",
-    "devansh-q",
-    "tanvi-skills",
-    "sneha-gupta-dev",
-    "rahulkmr-oppia",
-    "nikhil-ux",
-    "arjun-translate",
-    "mehul-contrib",
-    "kavya-ops",
-    "lucia-m",
-    "omar-hassan",
-    "wei-chen-dev",
-    "fatima-z",
-    "jonas-k",
-    "amara-obi",
-    "ravi2024",
-    "sofia-rt",
-    "kenji-t",
-];
-
-const ERRORS: &[&str] = &[
-    "ValidationError('Invalid language code: abc')",
-    "ValidationError('Expected schema version 57, received 55')",
-    "KeyError('thumbnail_filename')",
-    "ValidationError('Rubric explanation cannot be empty')",
-    "TypeError(\"'NoneType' object is not iterable\")",
-    "EntityNotFoundError('Topic not found')",
-];
-
 struct Maker<'a> {
     rng: Rng,
     config: &'a SiteConfig,
@@ -438,163 +213,7 @@ struct Maker<'a> {
     failed: Vec<(String, NaiveDate)>,
 }
 
-/// The dated facts of a request, chosen first so every date agrees with the others.
-#[derive(Default)]
-struct Plan {
-    submitted: NaiveDate,
-    scheduled: Option<(NaiveDate, NaiveDate)>,
-    runs: Vec<(NaiveDate, Outcome)>,
-    approval: Option<NaiveDate>,
-    withdrawn: Option<NaiveDate>,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Outcome {
-    /// Success on the backup server; `true` when the outcome was verified.
-    Success(bool),
-    /// Errors reported as designed.
-    Failure,
-    /// The job crashed.
-    Error,
-    /// A verified success on production, after approval.
-    Production,
-}
-
 impl Maker<'_> {
-    /// A day between `lo` and `hi` days before today.
-    fn days_ago(&mut self, lo: u64, hi: u64) -> NaiveDate {
-        self.today - Days::new(self.rng.range(lo, hi))
-    }
-
-    fn weekend_after(&self, day: NaiveDate) -> NaiveDate {
-        calendar::weekend_start_after(&self.config.policy, day)
-    }
-
-    fn results_due(&self, weekend: NaiveDate) -> NaiveDate {
-        calendar::results_due(&self.config.policy, weekend)
-    }
-
-    /// The earliest release the request can aim at without a late-submission warning,
-    /// sometimes one later.
-    fn target_for(&mut self, submitted: NaiveDate) -> Month {
-        let mut release = Month::of(submitted);
-        while calendar::release_dates(self.config, release).recommended_by < submitted {
-            release = release.next();
-        }
-        if self.rng.chance(20) {
-            release.next()
-        } else {
-            release
-        }
-    }
-
-    fn plan(&mut self, state: &str) -> Plan {
-        let quiet_days = u64::from(self.config.policy.response_hours / 24);
-        match state {
-            "submitted" => Plan {
-                submitted: self.days_ago(0, quiet_days),
-                ..Plan::default()
-            },
-            "overdue" if self.rng.chance(50) => Plan {
-                submitted: self.days_ago(quiet_days + 1, 45),
-                ..Plan::default()
-            },
-            "overdue" => {
-                // Scheduled, with results due before today and no run recorded.
-                let mut submitted = self.days_ago(9, 150);
-                while self.results_due(self.weekend_after(submitted)) >= self.today {
-                    submitted = submitted - Days::new(7);
-                }
-                let weekend = self.weekend_after(submitted);
-                Plan {
-                    submitted,
-                    scheduled: Some((self.acknowledged(submitted, weekend), weekend)),
-                    ..Plan::default()
-                }
-            }
-            "scheduled" => {
-                let submitted = self.days_ago(0, 12);
-                let mut weekend =
-                    calendar::weekend_start_on_or_before(&self.config.policy, self.today);
-                while self.results_due(weekend) < self.today || weekend < submitted {
-                    weekend = self.weekend_after(weekend);
-                }
-                weekend = weekend + Days::new(7 * self.rng.range(0, 2));
-                Plan {
-                    submitted,
-                    scheduled: Some((self.acknowledged(submitted, weekend), weekend)),
-                    ..Plan::default()
-                }
-            }
-            "withdrawn" => {
-                let submitted = self.days_ago(1, 300);
-                let weekend = self.weekend_after(submitted);
-                let on = (submitted + Days::new(self.rng.range(0, 10))).min(self.today);
-                let scheduled = self.rng.chance(40) && weekend <= self.today;
-                Plan {
-                    submitted,
-                    scheduled: scheduled.then(|| (self.acknowledged(submitted, weekend), weekend)),
-                    withdrawn: Some(on),
-                    ..Plan::default()
-                }
-            }
-            _ => self.plan_with_runs(state),
-        }
-    }
-
-    /// The day a coordinator acknowledged a request: soon after it came in, not after its weekend.
-    fn acknowledged(&mut self, submitted: NaiveDate, weekend: NaiveDate) -> NaiveDate {
-        (submitted + Days::new(self.rng.range(0, 2)))
-            .min(weekend)
-            .min(self.today)
-    }
-
-    /// Plans for the states that have runs: failed, passed, verifying, approved.
-    fn plan_with_runs(&mut self, state: &str) -> Plan {
-        let submitted = self.days_ago(8, 400);
-        let mut weekend = self.weekend_after(submitted);
-        if self.rng.chance(20) && weekend + Days::new(8) <= self.today {
-            weekend = weekend + Days::new(7);
-        }
-        let first = weekend + Days::new(self.rng.range(0, 1));
-        let second = first + Days::new(7);
-        let retry = second <= self.today && self.rng.chance(30);
-        let last = match state {
-            "failed" if self.rng.chance(30) => Outcome::Error,
-            "failed" => Outcome::Failure,
-            "verifying" => Outcome::Success(false),
-            _ => Outcome::Success(true),
-        };
-        let mut runs = Vec::new();
-        if retry {
-            let earlier = match state {
-                "failed" => Outcome::Success(false),
-                _ => *self.rng.pick(&[Outcome::Failure, Outcome::Error]),
-            };
-            runs.push((first, earlier));
-            runs.push((second, last));
-        } else {
-            runs.push((first, last));
-        }
-        let mut approval = None;
-        if state == "approved" {
-            let passed = runs.last().map_or(first, |(on, _)| *on);
-            let on = (passed + Days::new(self.rng.range(0, 3))).min(self.today);
-            approval = Some(on);
-            let production = on + Days::new(self.rng.range(1, 6));
-            if production <= self.today && self.rng.chance(30) {
-                runs.push((production, Outcome::Production));
-            }
-        }
-        Plan {
-            submitted,
-            scheduled: Some((self.acknowledged(submitted, weekend), weekend)),
-            runs,
-            approval,
-            ..Plan::default()
-        }
-    }
-
     fn request(&mut self, index: usize, state: &'static str) -> Generated {
         let (ai, mi, fi) = (
             self.rng.next() as usize % ACTIONS.len(),
@@ -685,7 +304,10 @@ impl Maker<'_> {
             ("kind", plain(if kind_new { "new" } else { "existing" })),
         ];
         if !kind_new {
-            f.push(("reason", Value::Text(self.reason(m, field_words))));
+            f.push((
+                "reason",
+                Value::Text(words::reason(&mut self.rng, m, field_words)),
+            ));
         }
         f.push(("author", plain(self.rng.pick(AUTHORS))));
         if kind_new {
@@ -701,9 +323,12 @@ impl Maker<'_> {
         f.push(("essential", plain(self.rng.chance(8))));
         if let Some(previous) = &previous {
             f.push(("previous_request", Value::Plain(previous.clone())));
-            f.push(("fixed", Value::Text(self.fixed(m))));
+            f.push(("fixed", Value::Text(words::fixed(&mut self.rng, m))));
         }
-        f.push(("summary", Value::Text(self.summary(act, m, field, &job))));
+        f.push((
+            "summary",
+            Value::Text(words::summary(&mut self.rng, act, m, field, &job)),
+        ));
         f.push((
             "readiness",
             Value::Map(vec![
@@ -717,14 +342,20 @@ impl Maker<'_> {
                 (
                     "success",
                     Value::Map(vec![
-                        ("description", Value::Text(success_description(act, m))),
+                        (
+                            "description",
+                            Value::Text(words::success_description(act, m)),
+                        ),
                         ("expected", strs(&success)),
                     ]),
                 ),
                 (
                     "failure",
                     Value::Map(vec![
-                        ("description", Value::Text(failure_description(act, m))),
+                        (
+                            "description",
+                            Value::Text(words::failure_description(act, m)),
+                        ),
                         ("expected", strs(&failure)),
                     ]),
                 ),
@@ -750,10 +381,13 @@ impl Maker<'_> {
             ]),
         ));
         let mut instructions = vec![
-            ("verify", Value::Text(self.verify(act, m, field))),
-            ("on_output", Value::Text(on_output(act))),
-            ("recover", Value::Text(recover(act, m))),
-            ("debug", Value::Text(debug(m))),
+            (
+                "verify",
+                Value::Text(words::verify(&mut self.rng, act, m, field)),
+            ),
+            ("on_output", Value::Text(words::on_output(act))),
+            ("recover", Value::Text(words::recover(act, m))),
+            ("debug", Value::Text(words::debug(m))),
         ];
         if self.rng.chance(30) {
             let doc = format!("https://github.com/oppia/oppia/wiki/{}-jobs", act.verb);
@@ -914,177 +548,6 @@ impl Maker<'_> {
         }
         Value::Map(run)
     }
-
-    fn reason(&mut self, m: &Model, field_words: &str) -> String {
-        let release = format!("3.4.{}", self.rng.range(1, 9));
-        format!(
-            "The job last ran in release {release}. Since then a bug in the editor wrote \
-             stale {field_words} to about {} `{}` entities, and the **Contributor Dashboard** \
-             shows wrong numbers for them.\nThe job itself is unchanged; it only needs to run \
-             again.\n",
-            self.rng.range(20, 900),
-            m.class
-        )
-    }
-
-    fn fixed(&mut self, m: &Model) -> String {
-        format!(
-            "The previous run failed on {} {}. Both causes are fixed:\n\n\
-             - **Case-sensitive lookup.** Values are now lower-cased before the lookup.\n\
-             - **Unconvertible items.** They are skipped and counted instead of written; \
-             new tests cover both.\n",
-            self.rng.range(2, 40),
-            m.noun
-        )
-    }
-
-    fn summary(&mut self, act: &Action, m: &Model, field: &str, job: &str) -> String {
-        let mut text = format!(
-            "`{job}` reads every `{}` and works on its `{field}`.\n\n\
-             Without it, the {} that still carry the old value fail validation in the nightly \
-             audit and show wrong data in the **learner view**. The job:\n\n\
-             - loads each `{}` with its snapshot metadata;\n\
-             - computes the new `{field}` from the current domain object;\n",
-            m.class, m.noun, m.class
-        );
-        if act.writes {
-            text.push_str(
-                "- validates the result and commits it as the migration bot;\n\
-                 - leaves items that are already up to date untouched.\n",
-            );
-        } else {
-            text.push_str("- writes nothing: it only counts what a later migration must fix.\n");
-        }
-        if self.rng.chance(30) {
-            text.push_str(&format!(
-                "\n| line | meaning |\n| --- | --- |\n| `PROCESSED` | every {} read |\n\
-                 | `{}` | those the job {} |\n",
-                m.noun,
-                act.done,
-                if act.writes { "wrote" } else { "flagged" }
-            ));
-        }
-        text
-    }
-
-    fn verify(&mut self, act: &Action, m: &Model, field: &str) -> String {
-        let sum = if act.writes {
-            format!(
-                ", and `{0}` plus `ALREADY {0}` equals `PROCESSED`",
-                act.done
-            )
-        } else {
-            String::new()
-        };
-        let mut text = format!(
-            "1. The output has **no** `ERROR` lines{sum}.\n\
-             2. In the datastore viewer, open three `{}` entities and check `{field}`.\n",
-            m.class
-        );
-        if self.rng.chance(50) {
-            text.push_str(&format!(
-                "3. Run `Audit{}Job` afterwards: it must report `{} WITH OLD VALUE SUCCESS: 0`.\n",
-                m.class.trim_end_matches("Model"),
-                m.code
-            ));
-        }
-        text
-    }
-}
-
-fn success_description(act: &Action, m: &Model) -> String {
-    format!(
-        "One aggregate line per outcome. `PROCESSED` is the number of {}; `{}` is how many \
-         the job {}.\n",
-        m.noun,
-        act.done,
-        if act.writes { "wrote" } else { "flagged" }
-    )
-}
-
-fn failure_description(act: &Action, m: &Model) -> String {
-    format!(
-        "One line per failing {}, naming its id and the exception. {}\n",
-        m.noun.trim_end_matches('s'),
-        if act.writes {
-            "Failing items are not written."
-        } else {
-            "Nothing is written either way."
-        }
-    )
-}
-
-fn on_output(act: &Action) -> String {
-    format!(
-        "Record the output and send the `{}` count to the author. If there are error lines, \
-         send the full list to the author and the release team the same day.\n",
-        act.done
-    )
-}
-
-fn recover(act: &Action, m: &Model) -> String {
-    if act.writes {
-        format!(
-            "Each {} is committed separately and items already done are skipped, so a partial \
-             run is finished by **running the job again**. A wrong commit can be reverted from \
-             the item's history page.\n",
-            m.noun.trim_end_matches('s')
-        )
-    } else {
-        "Nothing to recover: the job writes nothing. If it stops midway, run it again.\n".to_owned()
-    }
-}
-
-fn debug(m: &Model) -> String {
-    format!(
-        "For each error line, load the item in a shell on the backup server:\n\n\
-         ```python\n\
-         from core.domain import {module}\n\
-         item = {module}.{getter}('ITEM_ID')\n\
-         item.validate()\n\
-         ```\n\n\
-         Attach the traceback to the pull request.\n",
-        module = m.module,
-        getter = m.getter
-    )
-}
-
-/// Wraps markdown prose at `width` columns as people write it: list items continue under their
-/// text; code blocks, tables and job output are left as they are.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut fenced = false;
-    for line in text.lines() {
-        if line.starts_with("```") {
-            fenced = !fenced;
-        }
-        if fenced || line.starts_with("```") || line.starts_with('|') || line.len() <= width {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        let marker = if line.starts_with("- ") {
-            2
-        } else {
-            line.find(". ")
-                .filter(|at| line[..*at].bytes().all(|b| b.is_ascii_digit()))
-                .map_or(0, |at| at + 2)
-        };
-        let mut current = String::new();
-        for word in line.split(' ') {
-            if !current.is_empty() && current.len() + 1 + word.len() > width {
-                out.push_str(&current);
-                out.push('\n');
-                current = " ".repeat(marker);
-            } else if !current.is_empty() && !current.ends_with(' ') {
-                current.push(' ');
-            }
-            current.push_str(word);
-        }
-        out.push_str(&current);
-        out.push('\n');
-    }
-    out
 }
 
 fn plain(value: impl ToString) -> Value {
@@ -1108,78 +571,4 @@ fn snake(camel: &str) -> String {
         out.push(c.to_ascii_lowercase());
     }
     out
-}
-
-/// Writes `map` as block YAML at `indent` spaces. `quote_keys` single-quotes every key, for
-/// YAML 1.1 readers that take a bare `on` for `true`.
-pub fn write_map(out: &mut String, map: &[(&'static str, Value)], indent: usize, quote_keys: bool) {
-    let pad = " ".repeat(indent);
-    for (key, value) in map {
-        let key = if quote_keys {
-            format!("'{key}'")
-        } else {
-            (*key).to_owned()
-        };
-        match value {
-            Value::Map(inner) => {
-                out.push_str(&format!("{pad}{key}:\n"));
-                write_map(out, inner, indent + 2, quote_keys);
-            }
-            Value::List(items) => {
-                out.push_str(&format!("{pad}{key}:\n"));
-                write_list(out, items, indent + 2, quote_keys);
-            }
-            scalar => {
-                out.push_str(&format!("{pad}{key}:"));
-                write_scalar(out, scalar, indent + 2);
-            }
-        }
-    }
-}
-
-fn write_list(out: &mut String, items: &[Value], indent: usize, quote_keys: bool) {
-    let pad = " ".repeat(indent);
-    for item in items {
-        match item {
-            Value::Map(inner) => {
-                let mut nested = String::new();
-                write_map(&mut nested, inner, indent + 2, quote_keys);
-                out.push_str(&pad);
-                out.push_str("- ");
-                out.push_str(&nested[indent + 2..]);
-            }
-            Value::List(inner) => {
-                out.push_str(&format!("{pad}-\n"));
-                write_list(out, inner, indent + 2, quote_keys);
-            }
-            scalar => {
-                out.push_str(&format!("{pad}-"));
-                write_scalar(out, scalar, indent + 2);
-            }
-        }
-    }
-}
-
-/// Writes ` value\n` after a key or dash; literal blocks indent their lines by `indent`.
-fn write_scalar(out: &mut String, value: &Value, indent: usize) {
-    match value {
-        Value::Str(text) => out.push_str(&format!(" '{}'\n", text.replace('\'', "''"))),
-        Value::Plain(text) => out.push_str(&format!(" {text}\n")),
-        Value::Text(markdown) => write_block(out, &wrap(markdown, 88 - indent.min(40)), indent),
-        Value::Output(output) => write_block(out, output, indent),
-        Value::Map(_) | Value::List(_) => unreachable!("collections are written by their parent"),
-    }
-}
-
-/// A literal block: ` |` and each line of `text` indented by `indent`.
-fn write_block(out: &mut String, text: &str, indent: usize) {
-    out.push_str(" |\n");
-    let pad = " ".repeat(indent);
-    for line in text.lines() {
-        if line.is_empty() {
-            out.push('\n');
-        } else {
-            out.push_str(&format!("{pad}{line}\n"));
-        }
-    }
 }
