@@ -6,6 +6,7 @@ mod commands;
 mod common;
 mod escaping;
 mod expectations;
+mod generated;
 mod guard;
 mod hardening;
 mod html;
