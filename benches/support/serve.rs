@@ -52,6 +52,9 @@ pub fn measure(jobgate: &Path, site: &Path, today: &str, ids: &[String]) -> io::
         .args(["serve", "--root"])
         .arg(site)
         .args(["--port", &port.to_string(), "--today", today])
+        // A folder of the bench's own: the server is killed, so it cannot remove a temporary one.
+        .arg("--out")
+        .arg(site.with_extension("served"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
