@@ -37,11 +37,14 @@ fn options() -> Options {
 
 /// Whether a link target may appear in a page: http(s), mailto, or relative.
 pub fn is_allowed_link(target: &str) -> bool {
+    // Only what comes before the first `:`, `/`, `?` or `#` can be a scheme, however long.
+    let head = target
+        .find([':', '/', '?', '#'])
+        .map_or(target, |end| &target[..=end]);
     // Browsers ignore ASCII white space and control characters inside a scheme.
-    let cleaned: String = target
+    let cleaned: String = head
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .take(32)
         .collect();
     match scheme(&cleaned) {
         None => true,
@@ -248,6 +251,21 @@ mod tests {
             assert!(!out.html.contains("href"), "{md} -> {}", out.html);
             assert!(out.links.is_empty(), "{md}");
         }
+    }
+
+    /// Found by the `markdown` fuzz target: only the first 32 characters were searched for a
+    /// scheme, so a link with a longer, unknown scheme was kept as if it were relative.
+    #[test]
+    fn long_unknown_schemes_are_refused_too() {
+        let scheme = format!("jav{}ascript", "d".repeat(40));
+        let out = render(&format!("[e]({scheme}:x) [f](a/{scheme}:x)"));
+        assert_eq!(out.refused_links, [format!("{scheme}:x")]);
+        assert_eq!(out.links, [format!("a/{scheme}:x")]);
+        assert!(
+            !out.html.contains(&format!("href=\"{scheme}")),
+            "{}",
+            out.html
+        );
     }
 
     #[test]
