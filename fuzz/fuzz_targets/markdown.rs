@@ -115,9 +115,10 @@ fuzz_target!(|bytes: &[u8]| {
     for link in &out.links {
         assert!(markdown::is_allowed_link(link), "kept {link:?}");
     }
+    // A refused target is one no link may have, or a mailto address given as an image.
     for link in &out.refused_links {
         assert!(
-            !markdown::is_allowed_link(link) || link.trim_start().starts_with("mailto:"),
+            !markdown::is_allowed_link(link) || link.to_ascii_lowercase().contains("mailto"),
             "refused {link:?}"
         );
     }
