@@ -115,10 +115,15 @@ fuzz_target!(|bytes: &[u8]| {
     for link in &out.links {
         assert!(markdown::is_allowed_link(link), "kept {link:?}");
     }
-    // A refused target is one no link may have, or a mailto address given as an image.
+    // A refused target is one no link may have, or a mailto address given as an image (its
+    // scheme read with white space and control characters left out, as the renderer does).
     for link in &out.refused_links {
+        let squeezed: String = link
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+            .collect();
         assert!(
-            !markdown::is_allowed_link(link) || link.to_ascii_lowercase().contains("mailto"),
+            !markdown::is_allowed_link(link) || squeezed.to_ascii_lowercase().contains("mailto:"),
             "refused {link:?}"
         );
     }
