@@ -239,7 +239,8 @@ pub fn render_short(diagnostics: &[Diagnostic]) -> String {
 /// GitHub Actions workflow commands, so each problem is annotated on its line of the PR.
 ///
 /// GitHub shows at most ten annotations of a kind per step, so the full list follows in
-/// plain form.
+/// plain form. Messages quote the file's text, so in that list line breaks are written as
+/// `\n`: a raw one would start a log line that GitHub reads as a command of its own.
 pub fn render_github(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
@@ -257,8 +258,20 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
             escape_data(&d.message),
         );
     }
-    out.push_str(&render_short(diagnostics));
+    let plain: Vec<Diagnostic> = diagnostics
+        .iter()
+        .map(|d| Diagnostic {
+            file: one_line(&d.file),
+            message: one_line(&d.message),
+            ..d.clone()
+        })
+        .collect();
+    out.push_str(&render_short(&plain));
     out
+}
+
+fn one_line(s: &str) -> String {
+    s.replace('\r', "\\r").replace('\n', "\\n")
 }
 
 fn escape_data(s: &str) -> String {
@@ -327,6 +340,30 @@ mod tests {
         for (_, id, ..) in CODES {
             assert!(seen.insert(*id), "{id} twice");
         }
+    }
+
+    /// Found while writing the `request` fuzz target, which checks that the GitHub format
+    /// has one workflow command per problem: a quoted value with a line break in it put a
+    /// line of the file's choosing at the start of a log line.
+    #[test]
+    fn github_plain_list_cannot_start_a_workflow_command() {
+        let d = Diagnostic::new(
+            Code::BadDate,
+            "requests/x.yaml",
+            Span::FILE,
+            "`2026-11-01\n::warning file=a::fake\r\n::stop-commands::x` is not a calendar date",
+        );
+        let out = render_github(&[d]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(
+            lines[0].starts_with("::error file=requests/x.yaml,"),
+            "{out}"
+        );
+        assert_eq!(
+            lines[1],
+            "requests/x.yaml:1:1: error[JG105]: `2026-11-01\\n::warning file=a::fake\\r\\n::stop-commands::x` is not a calendar date"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Output patterns: literal lines in which `<n>` matches an integer and `<any>` any text.
 //!
-//! Matching is a small backtracking walk over literal pieces, linear for patterns without
-//! `<any>` and bounded by line length times pattern pieces otherwise.
+//! Matching never backtracks: it carries every position the pattern could have reached so far
+//! through the pieces at once, so a line costs at most its length times the pattern's pieces
+//! (plus literal comparisons), whatever the line and the pattern. Request files are untrusted,
+//! and a backtracking matcher is exponential in the number of `<any>` and `<n>`.
 
 /// One piece of a compiled pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +55,7 @@ impl<'a> Pattern<'a> {
 
     /// Whether the whole `line` (surrounding white space ignored) matches.
     pub fn matches(&self, line: &str) -> bool {
-        match_from(&self.pieces, line.trim())
+        match_all(&self.pieces, line.trim())
     }
 
     /// Whether the pattern has any literal text at all (a lone `<any>` matches everything).
@@ -62,30 +64,56 @@ impl<'a> Pattern<'a> {
     }
 }
 
-fn match_from(pieces: &[Piece], text: &str) -> bool {
-    let Some((first, rest)) = pieces.split_first() else {
-        return text.is_empty();
-    };
-    match first {
-        Piece::Literal(lit) => text
-            .strip_prefix(lit)
-            .is_some_and(|after| match_from(rest, after)),
-        Piece::Number => {
-            let unsigned = text.strip_prefix('-').unwrap_or(text);
-            let digits = unsigned.bytes().take_while(u8::is_ascii_digit).count();
-            // Digits are greedy but may give back, e.g. `<n>0` against "100".
-            (1..=digits).rev().any(|n| match_from(rest, &unsigned[n..]))
-        }
-        Piece::Any => {
-            if rest.is_empty() {
-                return true;
+/// Whether all of `text` matches `pieces`. `reached` holds, in order, every byte offset where
+/// the pieces so far can end; each piece turns it into the offsets where it can end. Offsets
+/// are character boundaries, since literals are whole strings and numbers are ASCII. A line
+/// that fails on its first literal costs no more than that comparison.
+fn match_all(pieces: &[Piece], text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut reached = vec![0];
+    let mut next = Vec::new();
+    for piece in pieces {
+        next.clear();
+        match piece {
+            Piece::Literal(lit) => next.extend(
+                reached
+                    .iter()
+                    .filter(|&&at| bytes[at..].starts_with(lit.as_bytes()))
+                    .map(|at| at + lit.len()),
+            ),
+            Piece::Number => {
+                // `-`, then digits; a number may end after any of its digits. Starts only
+                // move right, so each run of digits is scanned once and each end kept once.
+                let (mut run_start, mut run_end) = (0, 0);
+                let mut kept = 0;
+                for &at in &reached {
+                    let start = at + usize::from(bytes.get(at) == Some(&b'-'));
+                    if !(run_start..run_end).contains(&start) {
+                        let digits = bytes[start..]
+                            .iter()
+                            .take_while(|b| b.is_ascii_digit())
+                            .count();
+                        (run_start, run_end) = (start, start + digits);
+                    }
+                    let from = (start + 1).max(kept);
+                    if from <= run_end {
+                        next.extend(from..=run_end);
+                        kept = run_end + 1;
+                    }
+                }
             }
-            text.char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(text.len()))
-                .any(|i| match_from(rest, &text[i..]))
+            Piece::Any => {
+                if let Some(&first) = reached.first() {
+                    next.extend((first..=text.len()).filter(|&at| text.is_char_boundary(at)));
+                }
+            }
+        }
+        std::mem::swap(&mut reached, &mut next);
+        if reached.is_empty() {
+            return false;
         }
     }
+    reached.last() == Some(&text.len())
 }
 
 /// Whether every non-empty line of `output` matches one of `patterns`.
@@ -177,6 +205,52 @@ mod tests {
             vec!["C: 2"]
         );
         assert!(all_lines_match("", &patterns));
+    }
+
+    /// Found while writing the `pattern` fuzz target: the matcher backtracked, so six `<any>`
+    /// against a line of 200 letters did not finish in two minutes, each further `<any>` or
+    /// `<n>` multiplied the time by the line length, and a request file could stall
+    /// `jobgate check`.
+    #[test]
+    fn placeholders_do_not_backtrack() {
+        let cases = [
+            (format!("{}b", "<any>a".repeat(8)), "a".repeat(5000)),
+            (format!("{}x", "<n>".repeat(40)), "7".repeat(5000)),
+            (format!("{}<n>!", "<any>-".repeat(8)), "-1".repeat(2500)),
+        ];
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for (pattern, line) in &cases {
+                sender.send(Pattern::new(pattern).matches(line)).unwrap();
+            }
+        });
+        // A hang guard, not a speed test: the old matcher could not finish any of these.
+        let guard = std::time::Duration::from_secs(120);
+        for _ in 0..3 {
+            assert_eq!(receiver.recv_timeout(guard), Ok(false));
+        }
+    }
+
+    #[test]
+    fn numbers_end_after_any_of_their_digits() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("<n><n><n>", "123", true),
+            ("<n><n><n>", "12", false),
+            ("<n>-<n>", "12-34", true),
+            ("<n><n>", "-1-2", true),
+            ("<n><n>", "--12", false),
+            ("<n>5", "-5", false),
+            ("a<n>b<n>", "a1b-22", true),
+            ("<any><n>", "x-", false),
+            ("<any>:<n>", "a:b:-7", true),
+        ];
+        for (pattern, line, expected) in cases {
+            assert_eq!(
+                Pattern::new(pattern).matches(line),
+                *expected,
+                "{pattern:?} vs {line:?}"
+            );
+        }
     }
 
     #[test]

@@ -37,18 +37,26 @@ fn options() -> Options {
 
 /// Whether a link target may appear in a page: http(s), mailto, or relative.
 pub fn is_allowed_link(target: &str) -> bool {
+    target_scheme(target).is_none_or(|s| ["http", "https", "mailto"].contains(&s.as_str()))
+}
+
+/// Whether an image may load from `target`: http(s) or relative.
+fn is_allowed_image(target: &str) -> bool {
+    target_scheme(target).is_none_or(|s| s == "http" || s == "https")
+}
+
+/// The scheme of `target` as a browser reads it, in lower case; `None` when it is relative.
+fn target_scheme(target: &str) -> Option<String> {
+    // Only what comes before the first `:`, `/`, `?` or `#` can be a scheme, however long.
+    let head = target
+        .find([':', '/', '?', '#'])
+        .map_or(target, |end| &target[..=end]);
     // Browsers ignore ASCII white space and control characters inside a scheme.
-    let cleaned: String = target
+    let cleaned: String = head
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .take(32)
         .collect();
-    match scheme(&cleaned) {
-        None => true,
-        Some(scheme) => ["http", "https", "mailto"]
-            .iter()
-            .any(|allowed| scheme.eq_ignore_ascii_case(allowed)),
-    }
+    scheme(&cleaned).map(str::to_ascii_lowercase)
 }
 
 fn scheme(url: &str) -> Option<&str> {
@@ -190,7 +198,7 @@ fn render_as(source: &str, kind: Headings) -> Rendered {
             Event::End(TagEnd::Link) if refused_depth > 0 => refused_depth -= 1,
             Event::Start(Tag::Image {
                 dest_url, title, ..
-            }) if !is_allowed_link(&dest_url) || dest_url.trim_start().starts_with("mailto:") => {
+            }) if !is_allowed_image(&dest_url) => {
                 refused_links.push(dest_url.to_string());
                 let _ = title;
                 // The alt text that follows stays as plain text.
@@ -330,6 +338,21 @@ mod tests {
         }
     }
 
+    /// Found by the `markdown` fuzz target: only the first 32 characters were searched for a
+    /// scheme, so a link with a longer, unknown scheme was kept as if it were relative.
+    #[test]
+    fn long_unknown_schemes_are_refused_too() {
+        let scheme = format!("jav{}ascript", "d".repeat(40));
+        let out = render(&format!("[e]({scheme}:x) [f](a/{scheme}:x)"));
+        assert_eq!(out.refused_links, [format!("{scheme}:x")]);
+        assert_eq!(out.links, [format!("a/{scheme}:x")]);
+        assert!(
+            !out.html.contains(&format!("href=\"{scheme}")),
+            "{}",
+            out.html
+        );
+    }
+
     #[test]
     fn safe_links_are_kept() {
         let out = render("[a](https://x.org) [b](../guide/#x) [c](mailto:a@b.org) <https://y.org>");
@@ -366,6 +389,25 @@ mod tests {
         let out = render("![alt](javascript:alert(1))").html;
         assert!(!out.contains("<img"), "{out}");
         assert!(out.contains("alt"), "{out}");
+    }
+
+    /// Found by the `markdown` fuzz target: images refused `mailto:` only in lower case, so
+    /// `![x](Mailto:a@b.org)` was kept as an image.
+    #[test]
+    fn images_refuse_mailto_in_any_case() {
+        for md in [
+            "![a](mailto:a@b.org)",
+            "![a](Mailto:a@b.org)",
+            "![a](MAILTO:a@b.org)",
+            "![a](<MailTo:a@b.org>)",
+        ] {
+            let out = render(md);
+            assert!(!out.html.contains("<img"), "{md} -> {}", out.html);
+            assert_eq!(out.refused_links.len(), 1, "{md}");
+        }
+        let kept = render("![a](img/a.png) ![b](HTTPS://x.org/b.png)");
+        assert_eq!(kept.html.matches("<img").count(), 2, "{}", kept.html);
+        assert!(kept.refused_links.is_empty());
     }
 
     #[test]
