@@ -6,9 +6,10 @@
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow};
 use notify::{EventKind, RecursiveMode, Watcher as _};
@@ -17,6 +18,8 @@ use tiny_http::{Header, Request, Response, Server};
 use crate::cli::ServeArgs;
 use crate::site::live::{Changes, LiveSite, Rebuild};
 use crate::site::markdown::escape_attr;
+use crate::site::output::Tree;
+use crate::site::search::{self, Record};
 
 use super::Outcome;
 
@@ -97,6 +100,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     }
 
     let shared = Arc::new(Shared::default());
+    let searches = Arc::new(AtomicU64::new(0));
     let (mut live, first) = LiveSite::open(&root, &out, today, &base_url)?;
     shared.publish(report(&root, &first, None));
 
@@ -125,6 +129,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
 
     loop {
         let changes = next_changes(&watched, &root)?;
+        // Whatever index is being built in the background is now out of date.
+        searches.fetch_add(1, Ordering::SeqCst);
         let rebuilt = live.apply(&changes);
         let errors = match &rebuilt {
             Ok(rebuild) => report(&root, rebuild, Some(&changes)),
@@ -135,10 +141,32 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         };
         let clean = errors.is_none();
         shared.publish(errors);
-        if clean && let Some(took) = live.update_search()? {
-            eprintln!("search index updated in {} ms", took.as_millis());
+        if clean && let Some(records) = live.stale_search() {
+            index_in_background(records, live.out().to_owned(), Arc::clone(&searches));
         }
     }
+}
+
+/// Brings the search index up to date on a thread of its own, so the next edit need not wait
+/// for it; an index that a newer one overtook is dropped instead of written.
+fn index_in_background(records: Vec<Record>, out: PathBuf, searches: Arc<AtomicU64>) {
+    let mine = searches.fetch_add(1, Ordering::SeqCst) + 1;
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let latest = || searches.load(Ordering::SeqCst) == mine;
+        let written =
+            Tree::open(&out).and_then(|tree| search::write_while(&records, &tree, latest));
+        match written {
+            Ok(()) if latest() => {
+                eprintln!(
+                    "search index updated in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+            Ok(()) => {}
+            Err(error) => eprintln!("error: updating the search index: {error:#}"),
+        }
+    });
 }
 
 /// Blocks until files of the site change, then collects what changed in the next moments.

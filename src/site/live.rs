@@ -197,18 +197,18 @@ impl LiveSite {
         Ok(rebuild)
     }
 
-    /// Writes the search index if the pages moved on since it was last written; returns how
-    /// long that took.
-    pub fn update_search(&mut self) -> anyhow::Result<Option<Duration>> {
-        let Some(config) = self.site.config.as_ref().filter(|_| self.search_stale) else {
-            return Ok(None);
-        };
-        let started = Instant::now();
+    /// The records of the search index, if the pages moved on since it was last written.
+    /// The caller indexes them with [`search::write_while`], off the rebuild path.
+    pub fn stale_search(&mut self) -> Option<Vec<search::Record>> {
+        let config = self.site.config.as_ref().filter(|_| self.search_stale)?;
         let config = super::with_base_url(config, Some(&self.base_url));
         let jobs = pages::job_views(&self.site, &config, self.today);
-        let records = pages::search_records(&self.site, &jobs);
-        search::write(&records, &Tree::open(&self.out)?)?;
         self.search_stale = false;
-        Ok(Some(started.elapsed()))
+        Some(pages::search_records(&self.site, &jobs))
+    }
+
+    /// The folder the pages are written to.
+    pub fn out(&self) -> &Path {
+        &self.out
     }
 }

@@ -39,13 +39,27 @@ pub fn part_dir(n: usize) -> String {
 
 /// Indexes `records` in parts and writes every part's files into `out`.
 pub fn write(records: &[Record], out: &super::output::Tree) -> anyhow::Result<()> {
+    write_while(records, out, || true)
+}
+
+/// Like [`write`], but writes each part only if `wanted()` still says so when it is ready
+/// (`jobgate serve` indexes in the background and drops an index that a newer edit overtook).
+pub fn write_while(
+    records: &[Record],
+    out: &super::output::Tree,
+    wanted: impl Fn() -> bool,
+) -> anyhow::Result<()> {
     let mut chunks: Vec<&[Record]> = records.chunks(PART_SIZE).collect();
     if chunks.is_empty() {
         chunks.push(&[]);
     }
     for (i, chunk) in chunks.into_iter().enumerate() {
         let dir = part_dir(i + 1);
-        for (name, bytes) in index(chunk)? {
+        let files = index(chunk)?;
+        if !wanted() {
+            return Ok(());
+        }
+        for (name, bytes) in files {
             out.write(&format!("{dir}/{name}"), &bytes)?;
         }
     }
