@@ -176,6 +176,7 @@ impl LiveSite {
         let scope = Scope {
             jobs,
             search: jobs.is_none(),
+            keep_rows: true,
         };
         self.rows.forget(jobs);
         let records = pages::write_all(

@@ -129,6 +129,8 @@ pub struct Scope<'a> {
     pub jobs: Option<&'a BTreeSet<String>>,
     /// Whether the records of the search index are made (and returned).
     pub search: bool,
+    /// Whether the rendered table rows stay in the [`RowCache`] for a later render.
+    pub keep_rows: bool,
 }
 
 impl Scope<'_> {
@@ -136,6 +138,7 @@ impl Scope<'_> {
     pub const ALL: Scope<'static> = Scope {
         jobs: None,
         search: true,
+        keep_rows: false,
     };
 }
 
@@ -382,12 +385,15 @@ pub fn write_all(
             .par_iter()
             .try_for_each(|(name, make)| out.write(name, make().as_bytes()))
     };
-    let (lists, (own, others)) = rayon::join(
-        || render::write_pages(renderer, &pages, out),
-        || rayon::join(job_pages, other_files),
-    );
-    lists.and(own).and(others)?;
+    // The lists and the other files first, then each request's pages: the two large sets of
+    // pages are not held in memory at the same time.
+    let (lists, others) = rayon::join(|| render::write_pages(renderer, &pages, out), other_files);
+    lists.and(others)?;
     drop(pages);
+    if !scope.keep_rows {
+        row_cache.forget(None);
+    }
+    job_pages()?;
 
     for (name, bytes) in &theme.assets {
         out.write(name, bytes)?;
