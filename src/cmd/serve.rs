@@ -27,6 +27,8 @@ use super::Outcome;
 const WATCHED: [&str; 3] = ["content", "requests", "themes"];
 /// How long to wait for more events after one, so that one save is one rebuild.
 const SETTLE: Duration = Duration::from_millis(30);
+/// How long the edits must pause before the search index is brought up to date.
+const SEARCH_AFTER: Duration = Duration::from_millis(1500);
 /// How long a page's reload request is held open before it asks again.
 const HOLD: Duration = Duration::from_secs(25);
 /// The path prefix of the server's own endpoints.
@@ -128,7 +130,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     std::io::stdout().flush()?;
 
     loop {
-        let changes = next_changes(&watched, &root)?;
+        // The search index waits until the edits pause, so that it never slows a rebuild.
+        let pause = live.search_is_stale().then_some(SEARCH_AFTER);
+        let Some(changes) = next_changes(&watched, &root, pause)? else {
+            if let Some(records) = live.stale_search() {
+                index_in_background(records, live.out().to_owned(), Arc::clone(&searches));
+            }
+            continue;
+        };
         // Whatever index is being built in the background is now out of date.
         searches.fetch_add(1, Ordering::SeqCst);
         let rebuilt = live.apply(&changes);
@@ -139,11 +148,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
                 Some(format!("error: {error:#}"))
             }
         };
-        let clean = errors.is_none();
         shared.publish(errors);
-        if clean && let Some(records) = live.stale_search() {
-            index_in_background(records, live.out().to_owned(), Arc::clone(&searches));
-        }
     }
 }
 
@@ -170,17 +175,23 @@ fn index_in_background(records: Vec<Record>, out: PathBuf, searches: Arc<AtomicU
 }
 
 /// Blocks until files of the site change, then collects what changed in the next moments.
+/// With `pause`, gives up and returns `None` when nothing changed for that long.
 fn next_changes(
     events: &Receiver<notify::Result<notify::Event>>,
     root: &Path,
-) -> anyhow::Result<Changes> {
+    pause: Option<Duration>,
+) -> anyhow::Result<Option<Changes>> {
     let mut changes = Changes::default();
     loop {
-        take(
-            &mut changes,
-            root,
-            events.recv().context("the file watcher stopped")?,
-        );
+        let first = match pause {
+            None => events.recv().context("the file watcher stopped")?,
+            Some(pause) => match events.recv_timeout(pause) {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => return Ok(None),
+                Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the file watcher stopped"),
+            },
+        };
+        take(&mut changes, root, first);
         loop {
             match events.recv_timeout(SETTLE) {
                 Ok(event) => take(&mut changes, root, event),
@@ -199,7 +210,7 @@ fn next_changes(
                     .is_some_and(|e| SITE_EXTENSIONS.contains(&e))
         });
         if !changes.files.is_empty() {
-            return Ok(changes);
+            return Ok(Some(changes));
         }
     }
 }

@@ -198,6 +198,11 @@ impl LiveSite {
         Ok(rebuild)
     }
 
+    /// Whether the pages moved on since the search index was last written.
+    pub fn search_is_stale(&self) -> bool {
+        self.search_stale
+    }
+
     /// The records of the search index, if the pages moved on since it was last written.
     /// The caller indexes them with [`search::write_while`], off the rebuild path.
     pub fn stale_search(&mut self) -> Option<Vec<search::Record>> {

@@ -385,15 +385,21 @@ pub fn write_all(
             .par_iter()
             .try_for_each(|(name, make)| out.write(name, make().as_bytes()))
     };
-    // The lists and the other files first, then each request's pages: the two large sets of
-    // pages are not held in memory at the same time.
+    // A few requests' own pages go first, as the page being edited is the one looked at. All
+    // of them go after the lists, so that the two large sets of pages are not held in memory
+    // at the same time.
+    if scope.jobs.is_some() {
+        job_pages()?;
+    }
     let (lists, others) = rayon::join(|| render::write_pages(renderer, &pages, out), other_files);
     lists.and(others)?;
     drop(pages);
     if !scope.keep_rows {
         row_cache.forget(None);
     }
-    job_pages()?;
+    if scope.jobs.is_none() {
+        job_pages()?;
+    }
 
     for (name, bytes) in &theme.assets {
         out.write(name, bytes)?;
