@@ -242,11 +242,11 @@ fn list(root: &Path, dir: &str, diagnostics: &mut Vec<Diagnostic>) -> anyhow::Re
     if through_link(root, dir) || !fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir()) {
         return Ok(Vec::new());
     }
+    // No ignore files either: a `.gitignore` in `requests/` must not hide a request.
     let walker = ignore::WalkBuilder::new(&folder)
         .max_depth(Some(1))
         .follow_links(false)
-        .hidden(false)
-        .parents(false)
+        .standard_filters(false)
         .build();
     let mut files = Vec::new();
     for entry in walker {

@@ -1133,3 +1133,24 @@ fn this_repositorys_site_is_byte_identical_on_one_thread_or_several() {
         }
     }
 }
+
+#[test]
+fn an_ignore_file_in_requests_hides_nothing() {
+    let site = TempSite::fixture("valid");
+    let hidden = valid_request("IgnoredJob").replace(
+        "title: Migrate TopicSummaryModel to schema version 5",
+        "title: A request an ignore file tried to hide",
+    );
+    site.write("requests/hidden-by-ignore.yaml", &hidden);
+    site.write("requests/.gitignore", "hidden-by-ignore.yaml\n*.yaml\n");
+    site.write("requests/.ignore", "*\n");
+    let build = site.build("public");
+    assert_eq!(build.code, 0, "{build:?}");
+    let page = site.read("public/jobs/hidden-by-ignore/index.html");
+    assert!(
+        page.contains("A request an ignore file tried to hide"),
+        "{page}"
+    );
+    let index = site.read("public/jobs/index.html");
+    assert!(index.contains("hidden-by-ignore"), "{index}");
+}
