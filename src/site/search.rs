@@ -42,7 +42,7 @@ pub fn write(records: &[Record], out: &super::output::Tree) -> anyhow::Result<()
     write_while(records, out, || true)
 }
 
-/// Like [`write`], but writes each part only if `wanted()` still says so when it is ready
+/// Like [`write()`], but writes each part only if `wanted()` still says so when it is ready
 /// (`jobgate serve` indexes in the background and drops an index that a newer edit overtook).
 pub fn write_while(
     records: &[Record],
