@@ -50,10 +50,16 @@ pub fn load(root: &Path) -> anyhow::Result<Site> {
     let request_files = list(root, REQUESTS_DIR, &mut diagnostics)?;
     let guide_files = list(root, GUIDE_DIR, &mut diagnostics)?;
 
-    let parsed: Vec<(Option<Loaded>, Vec<Diagnostic>)> = request_files
-        .par_iter()
-        .filter_map(|file| load_request(root, file).transpose())
-        .collect::<anyhow::Result<_>>()?;
+    let parse_all = || {
+        request_files
+            .par_iter()
+            .filter_map(|file| load_request(root, file).transpose())
+            .collect::<anyhow::Result<Vec<(Option<Loaded>, Vec<Diagnostic>)>>>()
+    };
+    let parsed = match crate::yaml::parser_pool() {
+        Some(pool) => pool.install(parse_all)?,
+        None => parse_all()?,
+    };
     let mut requests = Vec::with_capacity(parsed.len());
     for (loaded, found) in parsed {
         requests.extend(loaded);
