@@ -251,33 +251,32 @@ pub fn write_all(
             heading => "All requests",
         })
     }));
+    // The same list narrowed to one state or to one release.
+    let views = Views {
+        nav,
+        filters,
+        renderer,
+        row_cache,
+    };
     for state in State::ALL {
-        let subset: Vec<&Row> = rows.iter().filter(|r| r.state == state).collect();
-        let path = format!("jobs/state/{}/", state.as_str());
-        pages.push(Page::fallible(path.clone(), "jobs.html", move || {
-            Ok(crate::ctx! {
-                nav => nav,
-                table => row_cache.table(renderer, &path, &subset)?,
-                count => subset.len(),
-                filters => filters,
-                heading => format!("{} requests", state.label()),
-                current_state => state.as_str(),
-            })
-        }));
+        let subset = rows.iter().filter(|r| r.state == state).collect();
+        pages.push(views.page(
+            format!("jobs/state/{}/", state.as_str()),
+            format!("{} requests", state.label()),
+            subset,
+            Some(state.as_str()),
+            None,
+        ));
     }
     for month in &release_months {
-        let subset: Vec<&Row> = rows.iter().filter(|r| &r.target_release == month).collect();
-        let path = format!("jobs/release/{month}/");
-        pages.push(Page::fallible(path.clone(), "jobs.html", move || {
-            Ok(crate::ctx! {
-                nav => nav,
-                table => row_cache.table(renderer, &path, &subset)?,
-                count => subset.len(),
-                filters => filters,
-                heading => format!("Requests for {month}"),
-                current_release => month,
-            })
-        }));
+        let subset = rows.iter().filter(|r| &r.target_release == month).collect();
+        pages.push(views.page(
+            format!("jobs/release/{month}/"),
+            format!("Requests for {month}"),
+            subset,
+            None,
+            Some(month.as_str()),
+        ));
     }
     let events = feed::events(&site.requests);
     let updated = events.first().map_or(today, |e| e.date);
@@ -409,6 +408,39 @@ pub fn write_all(
     } else {
         Vec::new()
     })
+}
+
+/// What every narrowed view of the jobs list shares.
+#[derive(Clone, Copy)]
+struct Views<'a> {
+    nav: &'a Value,
+    filters: &'a Value,
+    renderer: &'a Renderer,
+    row_cache: &'a RowCache,
+}
+
+impl<'a> Views<'a> {
+    /// The jobs list narrowed to `subset`: one state's requests or one release's.
+    fn page(
+        self,
+        path: String,
+        heading: String,
+        subset: Vec<&'a Row<'a>>,
+        state: Option<&'a str>,
+        release: Option<&'a str>,
+    ) -> Page<'a> {
+        Page::fallible(path.clone(), "jobs.html", move || {
+            Ok(crate::ctx! {
+                nav => self.nav,
+                table => self.row_cache.table(self.renderer, &path, &subset)?,
+                count => subset.len(),
+                filters => self.filters,
+                heading => heading,
+                current_state => state,
+                current_release => release,
+            })
+        })
+    }
 }
 
 /// Every request with what is derived from it, in site order.
