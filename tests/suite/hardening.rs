@@ -62,6 +62,22 @@ fn found(stdout: &str) -> Vec<(String, String, u64, u64)> {
 }
 
 /// The text of a valid request, with its job renamed so that copies do not share a job.
+/// `jobgate new ID` with every other answer given, in the site at `root`.
+fn new_request(root: &Path, id: &str) -> Run {
+    run(jobgate().args(["new", "--root"]).arg(root).args([
+        "--today",
+        TODAY,
+        "--author",
+        "priyanka-dev21",
+        "--jobs",
+        "SomeJob",
+        "--pr",
+        "https://github.com/oppia/oppia/pull/1",
+        "--",
+        id,
+    ]))
+}
+
 fn valid_request(job: &str) -> String {
     std::fs::read_to_string(fixture_dir("valid").join(VALID_REQUEST))
         .unwrap()
@@ -282,18 +298,7 @@ fn new_refuses_ids_that_are_not_ids_and_writes_nothing() {
         "--dash",
     ];
     for id in ids {
-        let made = run(jobgate().args(["new", "--root"]).arg(&root).args([
-            "--today",
-            TODAY,
-            "--author",
-            "priyanka-dev21",
-            "--jobs",
-            "SomeJob",
-            "--pr",
-            "https://github.com/oppia/oppia/pull/1",
-            "--",
-            id,
-        ]));
+        let made = new_request(&root, id);
         assert_eq!(made.code, 2, "{id:?}: {made:?}");
         assert!(
             made.stderr.starts_with("error: ") && made.stderr.contains("is not a valid request id"),
@@ -327,17 +332,7 @@ fn new_refuses_ids_that_are_not_ids_and_writes_nothing() {
     }
 
     // A good id still works, and only writes its own file.
-    let made = run(jobgate().args(["new", "--root"]).arg(&root).args([
-        "--today",
-        TODAY,
-        "--author",
-        "priyanka-dev21",
-        "--jobs",
-        "SomeJob",
-        "--pr",
-        "https://github.com/oppia/oppia/pull/1",
-        "good-id",
-    ]));
+    let made = new_request(&root, "good-id");
     assert_eq!(made.code, 0, "{made:?}");
     let after = tree(outer.path());
     let added: Vec<&str> = after
