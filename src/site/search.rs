@@ -23,6 +23,11 @@ pub const DIR: &str = "pagefind";
 /// then stays flat however many requests there are.
 pub const PART_SIZE: usize = 1000;
 
+/// The most fragment files (each page's excerpt and title) one part writes: pagefind bundles
+/// the fragments of several pages into one file beyond this, so a large site writes a tenth as
+/// many files for its search index; a reader's search fetches a few more bytes.
+const MAX_FRAGMENT_FILES: u32 = 100;
+
 /// How many index parts `records` records make (at least one, even for none).
 pub fn parts(records: usize) -> usize {
     records.div_ceil(PART_SIZE).max(1)
@@ -114,6 +119,7 @@ pub fn index(records: &[Record]) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         let config = PagefindServiceConfig::builder()
             .keep_index_url(true)
             .force_language("en".to_owned())
+            .max_fragments(MAX_FRAGMENT_FILES)
             .build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| anyhow!("{e:#}"))?;
         for record in records {
@@ -203,6 +209,13 @@ mod tests {
         };
         assert!(entry("pagefind").contains(&format!("\"page_count\":{PART_SIZE}")));
         assert!(entry("pagefind/part-2").contains("\"page_count\":1"));
+        let fragments = std::fs::read_dir(tmp.path().join("pagefind/fragment"))
+            .unwrap()
+            .count();
+        assert!(
+            fragments <= MAX_FRAGMENT_FILES as usize,
+            "{fragments} fragment files"
+        );
     }
 
     #[test]
