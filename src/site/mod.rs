@@ -152,7 +152,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
     // The pages are written; what is left is the search index, which needs only its records.
     drop(site);
     search::write(&records, staging.tree())?;
-    (report.files_written, report.files_changed) = staging.counts();
+    (report.files_written, report.files_changed) = staging.tree().counts();
     staging.commit()?;
     Ok(report)
 }

@@ -220,19 +220,9 @@ impl Staging {
         })
     }
 
-    /// Writes one file, `relative` to the site root; see [`Tree::write`].
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        self.tree.write(relative, bytes)
-    }
-
-    /// The folder being filled.
+    /// The folder being filled: write the site's files into it with [`Tree::write`].
     pub fn tree(&self) -> &Tree {
         &self.tree
-    }
-
-    /// How many files the site has, and how many of them differ from the scratch folder's.
-    pub fn counts(&self) -> (usize, usize) {
-        self.tree.counts()
     }
 
     /// Removes what the new site no longer has, then swaps it in for the old one.
@@ -329,19 +319,19 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let first = Staging::create(&out).unwrap();
-        first.write("a/index.html", b"one").unwrap();
-        first.write("gone.txt", b"x").unwrap();
+        first.tree().write("a/index.html", b"one").unwrap();
+        first.tree().write("gone.txt", b"x").unwrap();
         first.commit().unwrap();
         assert_eq!(listing(&out), ["a", "a/index.html", "gone.txt"]);
 
         let abandoned = Staging::create(&out).unwrap();
-        abandoned.write("a/index.html", b"two").unwrap();
+        abandoned.tree().write("a/index.html", b"two").unwrap();
         drop(abandoned);
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
 
         let second = Staging::create(&out).unwrap();
-        second.write("a/index.html", b"three").unwrap();
-        second.write("b/c/index.html", b"new").unwrap();
+        second.tree().write("a/index.html", b"three").unwrap();
+        second.tree().write("b/c/index.html", b"new").unwrap();
         second.commit().unwrap();
         assert_eq!(
             listing(&out),
@@ -411,9 +401,9 @@ mod tests {
     fn refuses_paths_that_leave_the_folder() {
         let tmp = tempfile::tempdir().unwrap();
         let staging = Staging::create(&tmp.path().join("public")).unwrap();
-        assert!(staging.write("../escape.html", b"x").is_err());
-        assert!(staging.write("/etc/passwd", b"x").is_err());
-        assert!(staging.write("", b"x").is_err());
+        assert!(staging.tree().write("../escape.html", b"x").is_err());
+        assert!(staging.tree().write("/etc/passwd", b"x").is_err());
+        assert!(staging.tree().write("", b"x").is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Turning the loaded site into pages with the theme's templates.
 //!
 //! Templates are compiled once; pages are rendered in parallel and written straight into the
-//! staging folder, so memory does not grow with the number of pages.
+//! output folder, and each page's template data is made only when that page is rendered.
 
 use std::collections::BTreeMap;
 
