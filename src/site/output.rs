@@ -24,9 +24,19 @@ use anyhow::{Context as _, bail};
 #[derive(Debug)]
 pub struct Tree {
     dir: PathBuf,
-    /// Every file written (or found identical) since the tree was opened, relative to `dir`.
-    written: Mutex<HashSet<String>>,
+    /// The folder was empty when opened: nothing in it can be in the way or hold old bytes, so
+    /// a write only creates the folders it needs (once each) and the file.
+    was_empty: bool,
+    /// What was written (or found identical) since the tree was opened, relative to `dir`.
+    ledger: Mutex<Ledger>,
     changed: AtomicUsize,
+}
+
+#[derive(Debug, Default)]
+struct Ledger {
+    files: HashSet<String>,
+    /// Folders known to exist, in a tree that was empty when opened.
+    folders: HashSet<String>,
 }
 
 impl Tree {
@@ -39,11 +49,20 @@ impl Tree {
             Err(error) => return Err(error).with_context(|| format!("reading {}", dir.display())),
         }
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let was_empty = fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .next()
+            .is_none();
         Ok(Tree {
             dir: dir.to_owned(),
-            written: Mutex::default(),
+            was_empty,
+            ledger: Mutex::default(),
             changed: AtomicUsize::new(0),
         })
+    }
+
+    fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        self.ledger.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn dir(&self) -> &Path {
@@ -61,11 +80,18 @@ impl Tree {
         {
             bail!("refusing to write outside the output folder: {relative}");
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(relative.to_owned());
+        let first_time = self.ledger().files.insert(relative.to_owned());
         let target = self.dir.join(path);
+        // Anything unexpected on this path (a file where a folder goes, a full disk) is met
+        // again, and handled or reported, by the general path below.
+        if self.was_empty
+            && first_time
+            && self.make_folders(relative).is_ok()
+            && fs::write(&target, bytes).is_ok()
+        {
+            self.changed.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         let existing = fs::symlink_metadata(&target).ok();
         if existing
             .as_ref()
@@ -91,6 +117,28 @@ impl Tree {
         // The folder is missing, or something of another kind is in the way.
         self.clear_way(path)?;
         fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
+    }
+
+    /// In a tree that was empty when opened, creates the folders `relative` needs that no
+    /// earlier write created.
+    fn make_folders(&self, relative: &str) -> std::io::Result<()> {
+        let folders: Vec<&str> = relative
+            .match_indices('/')
+            .map(|(end, _)| &relative[..end])
+            .collect();
+        let known = {
+            let ledger = self.ledger();
+            folders.iter().rposition(|f| ledger.folders.contains(*f))
+        };
+        for folder in &folders[known.map_or(0, |k| k + 1)..] {
+            match fs::create_dir(self.dir.join(folder)) {
+                // Another thread made it first.
+                Err(error) if error.kind() == ErrorKind::AlreadyExists => {}
+                result => result?,
+            }
+            self.ledger().folders.insert((*folder).to_owned());
+        }
+        Ok(())
     }
 
     /// Removes whatever stands where `relative` or one of its folders should be, and creates
@@ -119,15 +167,17 @@ impl Tree {
 
     /// How many files were written so far, and how many of those had different bytes before.
     pub fn counts(&self) -> (usize, usize) {
-        let written = self.written.lock().unwrap_or_else(|e| e.into_inner()).len();
-        (written, self.changed.load(Ordering::Relaxed))
+        (
+            self.ledger().files.len(),
+            self.changed.load(Ordering::Relaxed),
+        )
     }
 
     /// Deletes every file and folder that was not written since the tree was opened.
     pub fn prune(&self) -> anyhow::Result<usize> {
-        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let ledger = self.ledger();
         let mut removed = 0;
-        prune_dir(&self.dir, "", &written, &mut removed)?;
+        prune_dir(&self.dir, "", &ledger.files, &mut removed)?;
         Ok(removed)
     }
 }
@@ -354,6 +404,32 @@ mod tests {
         tree.write("other.html", b"new!").unwrap();
         tree.write("fresh/index.html", b"x").unwrap();
         assert_eq!(tree.counts(), (3, 2));
+    }
+
+    #[test]
+    fn parallel_writes_into_an_empty_folder_share_their_folders() {
+        use rayon::prelude::*;
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = Tree::open(&tmp.path().join("site")).unwrap();
+        (0..200).into_par_iter().for_each(|n| {
+            let page = format!("jobs/job-{}/deep/{n}.html", n % 20);
+            tree.write(&page, n.to_string().as_bytes()).unwrap();
+        });
+        assert_eq!(tree.counts(), (200, 200));
+        for n in 0..200 {
+            let page = tmp
+                .path()
+                .join(format!("site/jobs/job-{}/deep/{n}.html", n % 20));
+            assert_eq!(fs::read_to_string(page).unwrap(), n.to_string());
+        }
+        assert_eq!(
+            fs::read_dir(tmp.path().join("site/jobs")).unwrap().count(),
+            20
+        );
+        // Written again, the same bytes are found in place.
+        let tree = Tree::open(&tmp.path().join("site")).unwrap();
+        tree.write("jobs/job-3/deep/3.html", b"3").unwrap();
+        assert_eq!(tree.counts(), (1, 0));
     }
 
     #[test]

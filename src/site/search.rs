@@ -19,9 +19,9 @@ pub const DIR: &str = "pagefind";
 
 /// The most records one pagefind index holds. Pagefind keeps every record of an index in
 /// memory with a map of its words until the index is written, so a large site is indexed in
-/// parts of this size, one after the other, which the search page merges when it loads; memory
-/// then stays flat however many requests there are.
-pub const PART_SIZE: usize = 1000;
+/// parts of this size, as many at once as there are threads, which the search page merges when
+/// it loads; memory then stays flat however many requests there are.
+pub const PART_SIZE: usize = 500;
 
 /// The most fragment files (each page's excerpt and title) one part writes: pagefind bundles
 /// the fragments of several pages into one file beyond this, so a large site writes a tenth as
@@ -42,33 +42,52 @@ pub fn part_dir(n: usize) -> String {
     }
 }
 
-/// Indexes `records` in parts and writes every part's files into `out`.
+/// Indexes `records` in parts, as many at once as there are threads, and writes every part's
+/// files into `out`.
 pub fn write(records: &[Record], out: &super::output::Tree) -> anyhow::Result<()> {
-    write_while(records, out, || true)
+    use rayon::prelude::*;
+    chunks(records)
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(i, chunk)| write_part(i + 1, &index(chunk)?, out))
 }
 
-/// Like [`write()`], but writes each part only if `wanted()` still says so when it is ready
-/// (`jobgate serve` indexes in the background and drops an index that a newer edit overtook).
+/// Like [`write()`], but one part at a time, and writes each part only if `wanted()` still says
+/// so when it is ready (`jobgate serve` indexes in the background, leaving the other threads to
+/// rebuilds, and drops an index that a newer edit overtook).
 pub fn write_while(
     records: &[Record],
     out: &super::output::Tree,
     wanted: impl Fn() -> bool,
 ) -> anyhow::Result<()> {
-    let mut chunks: Vec<&[Record]> = records.chunks(PART_SIZE).collect();
-    if chunks.is_empty() {
-        chunks.push(&[]);
-    }
-    for (i, chunk) in chunks.into_iter().enumerate() {
-        let dir = part_dir(i + 1);
+    for (i, chunk) in chunks(records).into_iter().enumerate() {
         let files = index(chunk)?;
         if !wanted() {
             return Ok(());
         }
-        for (name, bytes) in files {
-            out.write(&format!("{dir}/{name}"), &bytes)?;
-        }
+        write_part(i + 1, &files, out)?;
     }
     Ok(())
+}
+
+/// The records of each part: always at least one part, so an empty site still has an index.
+fn chunks(records: &[Record]) -> Vec<&[Record]> {
+    let mut chunks: Vec<&[Record]> = records.chunks(PART_SIZE).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    chunks
+}
+
+fn write_part(
+    n: usize,
+    files: &[(String, Vec<u8>)],
+    out: &super::output::Tree,
+) -> anyhow::Result<()> {
+    let dir = part_dir(n);
+    files
+        .iter()
+        .try_for_each(|(name, bytes)| out.write(&format!("{dir}/{name}"), bytes))
 }
 
 /// One searchable page.
