@@ -69,6 +69,20 @@
     return li;
   }
 
+  // The pages holding the words as written, in that order (a job's name or id, a title), come
+  // first, then every other match. Scores from the parts of a large site's index are not
+  // comparable, so without this a page holding the exact words could be listed below pages
+  // from another part holding only some of them.
+  async function ranked(engine, words) {
+    const [exact, any] = await Promise.all([
+      words.includes('"') ? null : engine.search('"' + words + '"'),
+      engine.search(words),
+    ]);
+    const first = exact ? exact.results : [];
+    const seen = new Set(first.map((r) => r.id));
+    return first.concat(any.results.filter((r) => !seen.has(r.id)));
+  }
+
   async function run(query) {
     const ticket = ++latest;
     const words = query.trim();
@@ -82,11 +96,11 @@
     }
     status.textContent = "Searching…";
     try {
-      const found = await (await load()).search(words);
-      const shown = await Promise.all(found.results.slice(0, 30).map((r) => r.data()));
+      const results = await ranked(await load(), words);
+      const shown = await Promise.all(results.slice(0, 30).map((r) => r.data()));
       if (ticket !== latest) return;
       list.replaceChildren(...shown.map(item));
-      const count = found.results.length;
+      const count = results.length;
       status.textContent = count === 0
         ? "No pages match “" + words + "”."
         : count + (count === 1 ? " page matches" : " pages match") + " “" + words + "”" +
