@@ -8,10 +8,12 @@ use jobgate::cli::{Cli, Command};
 use jobgate::cmd::{self, Outcome};
 
 fn main() -> ExitCode {
-    give_back_freed_memory_soon();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build(args) => cmd::build::run(args),
+        Command::Build(args) => {
+            give_back_freed_memory_soon();
+            cmd::build::run(args)
+        }
         Command::Check(args) => cmd::check::run(args),
         Command::Status(args) => cmd::status::run(args),
         Command::Calendar(args) => cmd::calendar::run(args),
@@ -42,6 +44,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// index parts) and then allocate on other threads; mimalloc's default keeps freed memory for a
 /// second before giving it back, so the phases' memory would add up. 10 ms gives it back between
 /// phases: peak memory at 10,000 requests drops by about 40 MiB, at no measurable cost in time.
+/// Not for `serve`, whose rebuilds reuse what the previous one freed.
 fn give_back_freed_memory_soon() {
     // SAFETY: sets one of mimalloc's documented options to a documented value; options may be
     // changed at any time.
