@@ -29,6 +29,9 @@ use std::time::{Duration, Instant};
 
 use measure::Summary;
 
+/// How long after many files were deleted the benchmark waits before timing builds (see
+/// [`Trash`]).
+const SETTLE: Duration = Duration::from_secs(150);
 /// Generous: a build of 10,000 requests takes seconds; this only stops a hung child.
 const HANG_GUARD: Duration = Duration::from_secs(900);
 /// Sizes from this many requests up use `JOBGATE_BENCH_RUNS_10K`.
@@ -268,21 +271,49 @@ fn hugo(source: &Path, destination: &Path) -> Command {
 
 /// Where folders the benchmark is done with wait, to be deleted only at the very end.
 ///
-/// On this machine's ext4, creating files within a minute or so of deleting many is several
-/// times slower (the inode allocator skips recently freed inodes: `recently_deleted` in
-/// `find_inode_bit`), so deleting the previous output just before a timed build would bill
-/// that build for it. Moving a folder aside is one rename.
+/// On this machine's ext4 (no journal), creating files soon after many were deleted is several
+/// times slower: the inode allocator passes over recently freed inodes, looking at each
+/// (`recently_deleted` in `find_inode_bit`). Measured here, a fresh 10,000-request build 5, 40,
+/// 80 and 140 s after deleting two such outputs took 10.0, 9.3, 5.9 and 3.1 s, against 2.7 s
+/// otherwise. So deleting the previous output just before a timed build would bill that build
+/// for it: moving a folder aside is one rename. For the same reason a run that starts soon
+/// after another emptied its trash first waits for [`SETTLE`] to pass.
 struct Trash {
     dir: PathBuf,
     moved: usize,
 }
 
 impl Trash {
-    /// Deletes what an interrupted run left, then starts empty.
+    /// Deletes what an interrupted run left, then starts empty, once files deleted by this or
+    /// an earlier run no longer slow down creating new ones.
     fn new(dir: PathBuf) -> Trash {
+        let leftover = dir.exists();
         measure::remove(&dir).expect("removing an old trash folder");
         std::fs::create_dir_all(&dir).expect("creating the trash folder");
-        Trash { dir, moved: 0 }
+        let trash = Trash { dir, moved: 0 };
+        let deleted = if leftover {
+            Some(std::time::SystemTime::now())
+        } else {
+            std::fs::metadata(trash.stamp())
+                .and_then(|m| m.modified())
+                .ok()
+        };
+        let since = deleted.and_then(|at| at.elapsed().ok());
+        if let Some(wait) = since.and_then(|since| SETTLE.checked_sub(since)) {
+            eprintln!(
+                "waiting {:.0} s: files were deleted {:.0} s ago, and creating files is slower for {:.0} s after (see `Trash`)",
+                wait.as_secs_f64(),
+                since.unwrap_or_default().as_secs_f64(),
+                SETTLE.as_secs_f64()
+            );
+            std::thread::sleep(wait);
+        }
+        trash
+    }
+
+    /// Its modification time is when the trash was last emptied.
+    fn stamp(&self) -> PathBuf {
+        self.dir.with_file_name("trash-emptied")
     }
 
     fn discard(&mut self, path: &Path) {
@@ -296,6 +327,7 @@ impl Trash {
 
     fn empty(self) {
         measure::remove(&self.dir).expect("emptying the trash folder");
+        std::fs::write(self.stamp(), b"").expect("noting when the trash was emptied");
     }
 }
 
