@@ -157,11 +157,22 @@ pub fn write_all(
 ) -> anyhow::Result<Vec<Record>> {
     let renderer = Renderer::new(theme, config, &config.base_url, today)?;
     let renderer = &renderer;
+    let nav = render::guide_nav(&site.guide);
+    let nav = &nav;
+    // The pages of a few requests go first, as the page being edited is the one looked at, and
+    // each needs only its own request.
+    if let Some(ids) = scope.jobs {
+        let edited: Vec<JobView> = site
+            .requests
+            .iter()
+            .filter(|l| ids.contains(&l.id))
+            .map(|l| render::job_view(l, config, today))
+            .collect();
+        write_job_pages(&edited, renderer, nav, out)?;
+    }
     let jobs = job_views(site, config, today);
     let rows: Vec<Row> = jobs.iter().map(row).collect();
     let releases = shown_releases(site, config, today);
-    let nav = render::guide_nav(&site.guide);
-    let nav = &nav;
     let release_months: Vec<String> = {
         let mut m: Vec<String> = rows.iter().map(|r| r.target_release.clone()).collect();
         m.sort();
@@ -340,20 +351,6 @@ pub fn write_all(
     pages.push(Page::new("404.html", "404.html", move || {
         crate::ctx! { nav => nav }
     }));
-    // One page and one badge per request, each made from its request when it is rendered.
-    let wanted = |job: &&JobView| scope.jobs.is_none_or(|ids| ids.contains(job.id));
-    let job_pages = || {
-        jobs.par_iter().filter(wanted).try_for_each(|job| {
-            let page = Page::new(format!("jobs/{}/", job.id), "job.html", || {
-                crate::ctx! { nav => nav, job => job, runs => render::run_views(job.r) }
-            });
-            out.write(&page.file(), page.render(renderer)?.as_bytes())?;
-            let badge = Page::new(format!("jobs/{}/badge.svg", job.id), "badge.svg", || {
-                crate::ctx! { id => job.id, state => job.status.state, label => job.state_label }
-            });
-            out.write(&badge.file(), badge.render(renderer)?.as_bytes())
-        })
-    };
     // The files that are not pages, each made on its own thread.
     let files: [(&str, &(dyn Fn() -> String + Sync)); 5] = [
         ("sitemap.xml", &|| sitemap(site, config, &releases)),
@@ -384,20 +381,16 @@ pub fn write_all(
             .par_iter()
             .try_for_each(|(name, make)| out.write(name, make().as_bytes()))
     };
-    // A few requests' own pages go first, as the page being edited is the one looked at. All
-    // of them go after the lists, so that the two large sets of pages are not held in memory
-    // at the same time.
-    if scope.jobs.is_some() {
-        job_pages()?;
-    }
     let (lists, others) = rayon::join(|| render::write_pages(renderer, &pages, out), other_files);
     lists.and(others)?;
     drop(pages);
     if !scope.keep_rows {
         row_cache.forget(None);
     }
+    // All requests' pages go after the lists, so that the two large sets of pages are not held
+    // in memory at the same time.
     if scope.jobs.is_none() {
-        job_pages()?;
+        write_job_pages(&jobs, renderer, nav, out)?;
     }
 
     for (name, bytes) in &theme.assets {
@@ -407,6 +400,26 @@ pub fn write_all(
         search_records(site, &jobs)
     } else {
         Vec::new()
+    })
+}
+
+/// One page and one badge per request in `jobs`, each made from its request when it is
+/// rendered.
+fn write_job_pages(
+    jobs: &[JobView],
+    renderer: &Renderer,
+    nav: &Value,
+    out: &Tree,
+) -> anyhow::Result<()> {
+    jobs.par_iter().try_for_each(|job| {
+        let page = Page::new(format!("jobs/{}/", job.id), "job.html", || {
+            crate::ctx! { nav => nav, job => job, runs => render::run_views(job.r) }
+        });
+        out.write(&page.file(), page.render(renderer)?.as_bytes())?;
+        let badge = Page::new(format!("jobs/{}/badge.svg", job.id), "badge.svg", || {
+            crate::ctx! { id => job.id, state => job.status.state, label => job.state_label }
+        });
+        out.write(&badge.file(), badge.render(renderer)?.as_bytes())
     })
 }
 
