@@ -4,6 +4,7 @@
 //! A site with errors keeps running: the terminal shows the diagnostics and every page shows
 //! them too, until the file is fixed.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +17,7 @@ use notify::{EventKind, RecursiveMode, Watcher as _};
 use tiny_http::{Header, Request, Response, Server};
 
 use crate::cli::ServeArgs;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::site::live::{Changes, LiveSite, Rebuild};
 use crate::site::markdown::escape_attr;
 use crate::site::output::Tree;
@@ -104,7 +106,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let shared = Arc::new(Shared::default());
     let searches = Arc::new(AtomicU64::new(0));
     let (mut live, first) = LiveSite::open(&root, &out, today, &base_url)?;
-    shared.publish(report(&root, &first, None));
+    let mut terminal = Terminal {
+        root: root.clone(),
+        warned: HashSet::new(),
+    };
+    shared.publish(terminal.report(&first, None));
 
     let (events, watched) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).context("watching files")?;
@@ -142,7 +148,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         searches.fetch_add(1, Ordering::SeqCst);
         let rebuilt = live.apply(&changes);
         let errors = match &rebuilt {
-            Ok(rebuild) => report(&root, rebuild, Some(&changes)),
+            Ok(rebuild) => terminal.report(rebuild, Some(&changes)),
             Err(error) => {
                 eprintln!("error: {error:#}");
                 Some(format!("error: {error:#}"))
@@ -243,35 +249,69 @@ fn site_file(root: &Path, path: &Path) -> Option<String> {
     (!hidden && !scratch && name.chars().any(|c| !c.is_ascii_digit())).then(|| text.to_owned())
 }
 
-/// Prints what a rebuild did; returns the diagnostics as text if it found errors.
-fn report(root: &Path, rebuild: &Rebuild, changes: Option<&Changes>) -> Option<String> {
-    let color = std::io::stderr().is_terminal();
-    eprint!("{}", super::human(root, &rebuild.diagnostics, color));
-    let what = match changes {
-        Some(changes) => changes
-            .files
+/// What the terminal was last told.
+struct Terminal {
+    root: PathBuf,
+    /// The warnings printed after the previous rebuild.
+    warned: HashSet<Diagnostic>,
+}
+
+impl Terminal {
+    /// Prints what a rebuild did: every error, and the warnings that were not there after the
+    /// previous rebuild (the rest are counted, not repeated, so that a site with many warnings
+    /// does not scroll them past on every save). Returns the diagnostics as text if it found
+    /// errors.
+    fn report(&mut self, rebuild: &Rebuild, changes: Option<&Changes>) -> Option<String> {
+        let color = std::io::stderr().is_terminal();
+        let (shown, repeated) = new_to_the_terminal(&rebuild.diagnostics, &self.warned);
+        eprint!("{}", super::human(&self.root, &shown, color));
+        if repeated > 0 {
+            eprintln!("{repeated} warning(s) as before, not repeated");
+        }
+        self.warned = rebuild
+            .diagnostics
             .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(", "),
-        None => "the site".to_owned(),
-    };
-    if rebuild.has_errors() {
-        eprintln!("{what}: not rebuilt, fix the errors above (the pages show them too)");
-        return Some(super::human(root, &rebuild.diagnostics, false));
+            .filter(|d| d.severity == Severity::Warning)
+            .cloned()
+            .collect();
+        let what = match changes {
+            Some(changes) => changes
+                .files
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => "the site".to_owned(),
+        };
+        if rebuild.has_errors() {
+            eprintln!("{what}: not rebuilt, fix the errors above (the pages show them too)");
+            return Some(super::human(&self.root, &rebuild.diagnostics, false));
+        }
+        eprintln!(
+            "{what}: rebuilt {} in {} ms ({} files rendered, {} changed)",
+            if rebuild.full {
+                "everything"
+            } else {
+                "its pages"
+            },
+            rebuild.pages_took.as_millis(),
+            rebuild.rendered,
+            rebuild.changed
+        );
+        None
     }
-    eprintln!(
-        "{what}: rebuilt {} in {} ms ({} files rendered, {} changed)",
-        if rebuild.full {
-            "everything"
-        } else {
-            "its pages"
-        },
-        rebuild.pages_took.as_millis(),
-        rebuild.rendered,
-        rebuild.changed
-    );
-    None
+}
+
+/// The diagnostics of `found` to print: every error, and each warning not in `warned`; and how
+/// many warnings were left out.
+fn new_to_the_terminal(
+    found: &[Diagnostic],
+    warned: &HashSet<Diagnostic>,
+) -> (Vec<Diagnostic>, usize) {
+    let (shown, repeated): (Vec<&Diagnostic>, Vec<&Diagnostic>) = found
+        .iter()
+        .partition(|d| d.severity != Severity::Warning || !warned.contains(*d));
+    (shown.into_iter().cloned().collect(), repeated.len())
 }
 
 fn respond(request: Request, shared: &Shared, files: &Path) {
@@ -481,6 +521,33 @@ mod tests {
         ] {
             assert_eq!(site_file(root, Path::new(ignored)), None, "{ignored}");
         }
+    }
+
+    #[test]
+    fn only_new_warnings_are_printed_again() {
+        use crate::diagnostics::{Code, Span};
+        let at = |line| Span {
+            line,
+            ..Span::default()
+        };
+        let late = Diagnostic::new(Code::LateSubmission, "requests/a.yaml", at(3), "late");
+        let twice = Diagnostic::new(Code::DuplicateJob, "requests/b.yaml", at(4), "twice");
+        let broken = Diagnostic::new(Code::YamlSyntax, "requests/c.yaml", at(5), "broken");
+        let before = HashSet::from([late.clone()]);
+
+        let found = [late.clone(), twice.clone(), broken.clone()];
+        assert_eq!(
+            new_to_the_terminal(&found, &before),
+            (vec![twice.clone(), broken.clone()], 1)
+        );
+        // Errors are printed every time, however often they were before.
+        let before = HashSet::from([late.clone(), twice.clone(), broken.clone()]);
+        assert_eq!(new_to_the_terminal(&found, &before), (vec![broken], 2));
+        // A warning that comes back after a rebuild without it is new again.
+        assert_eq!(
+            new_to_the_terminal(std::slice::from_ref(&late), &HashSet::new()),
+            (vec![late], 0)
+        );
     }
 
     #[test]
