@@ -33,6 +33,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/badge.svg",
     "templates/search.html",
     "templates/row.html",
+    "templates/attention.html",
     "static/style.css",
     "static/search.js",
     "static/jobs.js",

@@ -112,6 +112,38 @@ pub fn request_entry<'a>(
     }
 }
 
+/// One item of a JSON list as [`to_json`] writes it inside the list: every line indented one
+/// level, without a line end after the last.
+pub fn list_item<T: Serialize>(value: &T) -> String {
+    let text = to_json(value);
+    let mut item = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        if !item.is_empty() {
+            item.push('\n');
+        }
+        item.push_str("  ");
+        item.push_str(line);
+    }
+    item
+}
+
+/// The JSON list of `items` (each from [`list_item`]): the same text as [`to_json`] of the
+/// values, so that a list can be joined from items made separately.
+pub fn list(items: &[impl AsRef<str>]) -> String {
+    if items.is_empty() {
+        return "[]\n".to_owned();
+    }
+    let mut text = String::from("[\n");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            text.push_str(",\n");
+        }
+        text.push_str(item.as_ref());
+    }
+    text.push_str("\n]\n");
+    text
+}
+
 /// Pretty JSON with a final newline. `<`, `>` and `&` only occur inside strings in JSON, so
 /// they are written as `\u003c`-style escapes: the output is safe even if embedded in HTML.
 pub fn to_json<T: Serialize>(value: &T) -> String {
@@ -127,4 +159,24 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_joined_from_items_is_the_list_written_whole() {
+        let values = vec![
+            serde_json::json!({"id": "a", "runs": [], "approval": null, "tags": ["x", "<y>"]}),
+            serde_json::json!({"id": "b", "nested": {"on": "2026-11-27", "list": [1, 2]}}),
+            serde_json::json!({}),
+        ];
+        let items: Vec<String> = values.iter().map(list_item).collect();
+        assert_eq!(list(&items), to_json(&values));
+        assert_eq!(
+            list(&[] as &[String]),
+            to_json(&Vec::<serde_json::Value>::new())
+        );
+    }
 }

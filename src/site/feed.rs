@@ -3,10 +3,12 @@
 //! Events come from the files alone (submitted, scheduled, each run, approval, withdrawal), so
 //! the feed is the same for the same files; ids are stable so feed readers never repeat an entry.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::request::{Loaded, RunResult};
+use crate::request::{Approval, Loaded, Run, RunResult, Scheduled};
 
 /// How many entries the feed keeps.
 pub const FEED_LENGTH: usize = 100;
@@ -21,79 +23,130 @@ pub struct FeedEvent {
     pub summary: String,
 }
 
-/// Every event of every request, newest first, at most [`FEED_LENGTH`].
+/// Every event of every request, newest first, at most [`FEED_LENGTH`]. The newest are found
+/// first and only they are written out, so a site of 10,000 requests formats 100 entries, not
+/// tens of thousands.
 pub fn events(requests: &[Loaded]) -> Vec<FeedEvent> {
-    let mut all = Vec::new();
-    for loaded in requests {
+    let mut all: Vec<Happened> = requests.iter().flat_map(Happened::all).collect();
+    let newest_first = |a: &Happened, b: &Happened| b.order().cmp(&a.order());
+    if all.len() > FEED_LENGTH {
+        all.select_nth_unstable_by(FEED_LENGTH - 1, newest_first);
+        all.truncate(FEED_LENGTH);
+    }
+    all.sort_unstable_by(newest_first);
+    all.iter().map(Happened::event).collect()
+}
+
+/// One event of one request, before its entry is written.
+struct Happened<'a> {
+    loaded: &'a Loaded,
+    date: NaiveDate,
+    key: Cow<'static, str>,
+    what: What<'a>,
+}
+
+enum What<'a> {
+    Submitted,
+    Scheduled(&'a Scheduled),
+    /// A run and its index in `runs`.
+    Run(usize, &'a Run),
+    Approval(&'a Approval),
+    Withdrawn,
+}
+
+impl<'a> Happened<'a> {
+    fn all(loaded: &'a Loaded) -> impl Iterator<Item = Happened<'a>> {
         let r = &loaded.request;
-        let mut push = |date: NaiveDate, key: String, what: String, summary: String| {
-            all.push(FeedEvent {
-                date,
-                key,
-                id: loaded.id.clone(),
-                title: format!("{what}: {}", r.title.value),
-                summary,
-            });
+        let at = move |date: NaiveDate, key: Cow<'static, str>, what| Happened {
+            loaded,
+            date,
+            key,
+            what,
         };
-        push(
-            *r.submitted,
-            "submitted".into(),
-            "Submitted".into(),
-            format!(
-                "@{} asked to test {} for {}.",
-                r.author.value,
-                jobs(loaded),
-                r.target_release.value
+        let runs =
+            r.runs.iter().enumerate().map(move |(i, run)| {
+                at(*run.on, format!("run-{}", i + 1).into(), What::Run(i, run))
+            });
+        [
+            Some(at(*r.submitted, "submitted".into(), What::Submitted)),
+            r.scheduled
+                .as_ref()
+                .map(|s| at(*s.on, "scheduled".into(), What::Scheduled(s))),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(runs)
+        .chain(
+            [
+                r.approval
+                    .as_ref()
+                    .map(|a| at(*a.on, "approval".into(), What::Approval(a))),
+                r.withdrawn
+                    .as_ref()
+                    .map(|w| at(*w.on, "withdrawn".into(), What::Withdrawn)),
+            ]
+            .into_iter()
+            .flatten(),
+        )
+    }
+
+    /// Later events sort after earlier ones; on the same day, by request id, then key.
+    fn order(&self) -> (NaiveDate, &str, &str) {
+        (self.date, &self.loaded.id, &self.key)
+    }
+
+    fn event(&self) -> FeedEvent {
+        let loaded = self.loaded;
+        let r = &loaded.request;
+        let (what, summary) = match self.what {
+            What::Submitted => (
+                "Submitted".to_owned(),
+                format!(
+                    "@{} asked to test {} for {}.",
+                    r.author.value,
+                    jobs(loaded),
+                    r.target_release.value
+                ),
             ),
-        );
-        if let Some(s) = &r.scheduled {
-            push(
-                *s.on,
-                "scheduled".into(),
-                "Scheduled".into(),
+            What::Scheduled(s) => (
+                "Scheduled".to_owned(),
                 format!(
                     "@{} scheduled the run for the weekend of {}.",
                     s.by.value, s.weekend.value
                 ),
-            );
-        }
-        for (i, run) in r.runs.iter().enumerate() {
-            let result = match *run.result {
-                RunResult::Success => "succeeded",
-                RunResult::Failure => "reported failures",
-                RunResult::Error => "ended in an error",
-            };
-            push(
-                *run.on,
-                format!("run-{}", i + 1),
-                format!("Run {}", i + 1),
-                format!(
-                    "The run on the {} server by @{} {result}.",
-                    run.server.as_str(),
-                    run.by.value
-                ),
-            );
-        }
-        if let Some(a) = &r.approval {
-            push(
-                *a.on,
-                "approval".into(),
-                "Approved".into(),
+            ),
+            What::Run(i, run) => {
+                let result = match *run.result {
+                    RunResult::Success => "succeeded",
+                    RunResult::Failure => "reported failures",
+                    RunResult::Error => "ended in an error",
+                };
+                (
+                    format!("Run {}", i + 1),
+                    format!(
+                        "The run on the {} server by @{} {result}.",
+                        run.server.as_str(),
+                        run.by.value
+                    ),
+                )
+            }
+            What::Approval(a) => (
+                "Approved".to_owned(),
                 format!("@{} approved it for {}.", a.by.value, a.release.value),
-            );
-        }
-        if let Some(w) = &r.withdrawn {
-            push(
-                *w.on,
-                "withdrawn".into(),
-                "Withdrawn".into(),
-                "The request was withdrawn.".into(),
-            );
+            ),
+            What::Withdrawn => (
+                "Withdrawn".to_owned(),
+                "The request was withdrawn.".to_owned(),
+            ),
+        };
+        FeedEvent {
+            date: self.date,
+            key: self.key.clone().into_owned(),
+            id: loaded.id.clone(),
+            title: format!("{what}: {}", r.title.value),
+            summary,
         }
     }
-    all.sort_by(|a, b| (b.date, &b.id, &b.key).cmp(&(a.date, &a.id, &a.key)));
-    all.truncate(FEED_LENGTH);
-    all
 }
 
 fn jobs(loaded: &Loaded) -> String {

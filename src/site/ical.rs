@@ -26,7 +26,11 @@ fn event(
         .done()
 }
 
-/// Cutoffs and last-submission days of `releases`, and each scheduled run weekend.
+/// The last line of a calendar.
+pub const END: &str = "END:VCALENDAR\r\n";
+
+/// Cutoffs and last-submission days of `releases`, and each scheduled run weekend: [`head`],
+/// then each request's [`run_event`], then [`END`].
 pub fn calendar(
     title: &str,
     host: &str,
@@ -34,7 +38,18 @@ pub fn calendar(
     requests: &[Loaded],
     today: NaiveDate,
 ) -> String {
-    let stamp = Utc.from_utc_datetime(&today.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    let mut text = head(title, host, releases, today);
+    for loaded in requests {
+        text.push_str(&run_event(loaded, host, today).unwrap_or_default());
+    }
+    text.push_str(END);
+    text
+}
+
+/// The calendar up to the requests' events: its name, and the cutoff and last-submission day
+/// of each release.
+pub fn head(title: &str, host: &str, releases: &[ReleaseDates], today: NaiveDate) -> String {
+    let stamp = stamp(today);
     let mut cal = Calendar::new();
     cal.name(title);
     for r in releases {
@@ -62,25 +77,32 @@ pub fn calendar(
             stamp,
         ));
     }
-    for loaded in requests {
-        let r = &loaded.request;
-        if r.withdrawn.is_some() {
-            continue;
-        }
-        if let Some(scheduled) = &r.scheduled {
-            cal.push(event(
-                format!("run-{}-{}@{host}", loaded.id, scheduled.weekend.value),
-                scheduled.weekend.value,
-                format!("Backup run: {}", r.title.value),
-                format!(
-                    "Request {} targeting {}.",
-                    loaded.id, r.target_release.value
-                ),
-                stamp,
-            ));
-        }
-    }
-    cal.done().to_string()
+    // A calendar is written as its start and properties, each component in turn, and its end.
+    let mut text = cal.done().to_string();
+    text.truncate(text.len().saturating_sub(END.len()));
+    text
+}
+
+/// The event of a request's scheduled run weekend, if it has one and is not withdrawn.
+pub fn run_event(loaded: &Loaded, host: &str, today: NaiveDate) -> Option<String> {
+    let r = &loaded.request;
+    let scheduled = r.scheduled.as_ref().filter(|_| r.withdrawn.is_none())?;
+    let event = event(
+        format!("run-{}-{}@{host}", loaded.id, scheduled.weekend.value),
+        scheduled.weekend.value,
+        format!("Backup run: {}", r.title.value),
+        format!(
+            "Request {} targeting {}.",
+            loaded.id, r.target_release.value
+        ),
+        stamp(today),
+    );
+    Some(Component::to_string(&event))
+}
+
+/// Events are stamped with the build's day, so that two builds of the same input are the same.
+fn stamp(today: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&today.and_hms_opt(0, 0, 0).expect("midnight exists"))
 }
 
 /// The host part of a URL, for UIDs.

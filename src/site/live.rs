@@ -18,7 +18,7 @@ use crate::theme::Theme;
 
 use super::load::{self, REQUESTS_DIR, Site};
 use super::output::Tree;
-use super::pages::{self, RowCache, Scope};
+use super::pages::{self, PieceCache, Scope};
 use super::search;
 
 /// What changed on disk, as paths relative to the site root.
@@ -75,7 +75,7 @@ pub struct LiveSite {
     /// What each request's own rules found, kept for requests that did not change.
     rules: super::RuleFindings,
     /// Jobs-table rows, kept for requests that did not change.
-    rows: RowCache,
+    pieces: PieceCache,
 }
 
 impl LiveSite {
@@ -96,7 +96,7 @@ impl LiveSite {
             theme: Theme::load(root)?,
             search_stale: true,
             rules: super::RuleFindings::new(),
-            rows: RowCache::default(),
+            pieces: PieceCache::default(),
         };
         let rebuild = live.render(None, None, started)?;
         Ok((live, rebuild))
@@ -176,9 +176,9 @@ impl LiveSite {
         let scope = Scope {
             jobs,
             search: jobs.is_none(),
-            keep_rows: true,
+            keep_pieces: true,
         };
-        self.rows.forget(jobs);
+        self.pieces.forget(jobs);
         let records = pages::write_all(
             &self.site,
             &config,
@@ -186,7 +186,7 @@ impl LiveSite {
             self.today,
             &tree,
             scope,
-            &self.rows,
+            &self.pieces,
         )?;
         if jobs.is_none() {
             search::write(&records, &tree)?;

@@ -147,7 +147,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
         options.today,
         staging.tree(),
         pages::Scope::ALL,
-        &pages::RowCache::default(),
+        &pages::PieceCache::default(),
     )?;
     // The pages are written; what is left is the search index, which needs only its records.
     drop(site);

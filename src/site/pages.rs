@@ -38,50 +38,94 @@ struct Row<'a> {
     next_action: &'a str,
 }
 
-/// The HTML of jobs-table rows, by request id and page depth (links in a row are relative to
-/// its page). Every list reuses them; `jobs serve` keeps them between rebuilds and forgets
-/// the rows of the requests that changed.
+/// Each request's pieces of the pages and files that list every request: its jobs-table row
+/// (by page depth, as links in a row are relative to its page), its item in the home page's
+/// "needs attention" list, its run event in the calendar and its entry in the JSON API. Every
+/// list is joined from them; `jobgate serve` keeps them between rebuilds and forgets those of
+/// the requests that changed, so a rebuild makes the pieces of the edited request only.
 #[derive(Debug, Default)]
-pub struct RowCache {
-    rows: Mutex<HashMap<(String, usize), Arc<str>>>,
+pub struct PieceCache {
+    pieces: Mutex<HashMap<Piece, HashMap<String, Arc<str>>>>,
 }
 
-impl RowCache {
-    /// Forgets the rows of `ids`, or all of them.
+/// What a cached piece is part of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Piece {
+    Row { depth: usize },
+    Attention,
+    CalendarEvent,
+    ApiEntry,
+}
+
+impl PieceCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Piece, HashMap<String, Arc<str>>>> {
+        self.pieces.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets the pieces of `ids`, or all of them.
     pub fn forget(&self, ids: Option<&BTreeSet<String>>) {
-        let mut rows = self.rows.lock().unwrap_or_else(|e| e.into_inner());
+        let mut pieces = self.lock();
         match ids {
-            Some(ids) => rows.retain(|(id, _), _| !ids.contains(id)),
-            None => rows.clear(),
+            Some(ids) => pieces
+                .values_mut()
+                .for_each(|by_id| by_id.retain(|id, _| !ids.contains(id))),
+            None => pieces.clear(),
         }
+    }
+
+    /// The `piece` of each request in `ids`, in order: kept from before, or made by `make`
+    /// (given the index in `ids`) on all threads, and kept.
+    fn get(
+        &self,
+        piece: Piece,
+        ids: &[&str],
+        make: impl Fn(usize) -> anyhow::Result<String> + Sync,
+    ) -> anyhow::Result<Vec<Arc<str>>> {
+        let mut found: Vec<Option<Arc<str>>> = {
+            let pieces = self.lock();
+            let kept = pieces.get(&piece);
+            ids.iter()
+                .map(|id| kept.and_then(|by_id| by_id.get(*id)).cloned())
+                .collect()
+        };
+        let missing: Vec<usize> = (0..ids.len()).filter(|&i| found[i].is_none()).collect();
+        if !missing.is_empty() {
+            let made = missing
+                .par_iter()
+                .map(|&i| make(i).map(Arc::<str>::from))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut pieces = self.lock();
+            let kept = pieces.entry(piece).or_default();
+            for (i, made) in missing.into_iter().zip(made) {
+                kept.insert(ids[i].to_owned(), Arc::clone(&made));
+                found[i] = Some(made);
+            }
+        }
+        Ok(found.into_iter().flatten().collect())
     }
 
     /// The rows of a jobs table on the page at `path`, joined.
     fn table(&self, renderer: &Renderer, path: &str, rows: &[&Row]) -> anyhow::Result<Value> {
         let depth = path.matches('/').count();
-        let mut html = String::new();
-        for row in rows {
-            let key = (row.id.to_owned(), depth);
-            let cached = self
-                .rows
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(&key)
-                .cloned();
-            let rendered = match cached {
-                Some(rendered) => rendered,
-                None => {
-                    let rendered: Arc<str> = renderer
-                        .render("row.html", path, crate::ctx! { row => row })?
-                        .into();
-                    self.rows
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(key, Arc::clone(&rendered));
-                    rendered
-                }
-            };
-            html.push_str(&rendered);
+        self.joined(renderer, "row.html", Piece::Row { depth }, path, rows)
+    }
+
+    /// `template` rendered for each of `rows` on the page at `path`, one per line.
+    fn joined(
+        &self,
+        renderer: &Renderer,
+        template: &str,
+        piece: Piece,
+        path: &str,
+        rows: &[&Row],
+    ) -> anyhow::Result<Value> {
+        let ids: Vec<&str> = rows.iter().map(|row| row.id).collect();
+        let pieces = self.get(piece, &ids, |i| {
+            renderer.render(template, path, crate::ctx! { row => rows[i] })
+        })?;
+        let mut html = String::with_capacity(pieces.iter().map(|p| p.len() + 1).sum());
+        for rendered in &pieces {
+            html.push_str(rendered);
             html.push('\n');
         }
         Ok(Value::from_safe_string(html))
@@ -129,8 +173,8 @@ pub struct Scope<'a> {
     pub jobs: Option<&'a BTreeSet<String>>,
     /// Whether the records of the search index are made (and returned).
     pub search: bool,
-    /// Whether the rendered table rows stay in the [`RowCache`] for a later render.
-    pub keep_rows: bool,
+    /// Whether the rendered pieces of lists stay in the [`PieceCache`] for a later render.
+    pub keep_pieces: bool,
 }
 
 impl Scope<'_> {
@@ -138,7 +182,7 @@ impl Scope<'_> {
     pub const ALL: Scope<'static> = Scope {
         jobs: None,
         search: true,
-        keep_rows: false,
+        keep_pieces: false,
     };
 }
 
@@ -153,7 +197,7 @@ pub fn write_all(
     today: NaiveDate,
     out: &Tree,
     scope: Scope,
-    row_cache: &RowCache,
+    pieces: &PieceCache,
 ) -> anyhow::Result<Vec<Record>> {
     let renderer = Renderer::new(theme, config, &config.base_url, today)?;
     let renderer = &renderer;
@@ -209,8 +253,10 @@ pub fn write_all(
         .filter(|r| r.state.needs_attention() || r.blocker || r.fit == Some(Fit::AtRisk))
         .collect();
     let counts = state_counts(&rows);
-    pages.push(Page::new("", "home.html", move || {
-        crate::ctx! {
+    pages.push(Page::fallible("", "home.html", move || {
+        let attention =
+            pieces.joined(renderer, "attention.html", Piece::Attention, "", &attention)?;
+        Ok(crate::ctx! {
             nav => nav,
             next => &next,
             days_left => (next.cutoff - today).num_days(),
@@ -220,7 +266,7 @@ pub fn write_all(
             attention => &attention,
             counts => &counts,
             total => all_rows.len(),
-        }
+        })
     }));
 
     // Guide.
@@ -256,7 +302,7 @@ pub fn write_all(
     pages.push(Page::fallible("jobs/", "jobs.html", move || {
         Ok(crate::ctx! {
             nav => nav,
-            table => row_cache.table(renderer, "jobs/", &every_row)?,
+            table => pieces.table(renderer, "jobs/", &every_row)?,
             count => every_row.len(),
             filters => filters,
             heading => "All requests",
@@ -267,7 +313,7 @@ pub fn write_all(
         nav,
         filters,
         renderer,
-        row_cache,
+        pieces,
     };
     for state in State::ALL {
         let subset = rows.iter().filter(|r| r.state == state).collect();
@@ -328,7 +374,7 @@ pub fn write_all(
                         key => key,
                         label => label,
                         count => rows.len(),
-                        table => row_cache.table(renderer, &path, &rows)?,
+                        table => pieces.table(renderer, &path, &rows)?,
                     })
                 })
                 .collect::<anyhow::Result<Vec<Value>>>()?;
@@ -352,40 +398,50 @@ pub fn write_all(
         crate::ctx! { nav => nav }
     }));
     // The files that are not pages, each made on its own thread.
-    let files: [(&str, &(dyn Fn() -> String + Sync)); 5] = [
-        ("sitemap.xml", &|| sitemap(site, config, &releases)),
+    let host = ical::host_of(&config.base_url);
+    let ids: Vec<&str> = site.requests.iter().map(|l| l.id.as_str()).collect();
+    let ids = &ids;
+    let files: [(&str, &(dyn Fn() -> anyhow::Result<String> + Sync)); 5] = [
+        ("sitemap.xml", &|| Ok(sitemap(site, config, &releases))),
         ("calendar.ics", &|| {
-            ical::calendar(
-                &config.title,
-                ical::host_of(&config.base_url),
-                &releases,
-                &site.requests,
-                today,
-            )
+            let events = pieces.get(Piece::CalendarEvent, ids, |i| {
+                Ok(ical::run_event(&site.requests[i], host, today).unwrap_or_default())
+            })?;
+            let mut text = ical::head(&config.title, host, &releases, today);
+            events.iter().for_each(|event| text.push_str(event));
+            text.push_str(ical::END);
+            Ok(text)
         }),
         ("api/requests.json", &|| {
-            api::to_json(
-                &jobs
-                    .iter()
-                    .map(|j| api::request_entry(j.id, j.r, &j.status, &config.base_url))
-                    .collect::<Vec<_>>(),
-            )
+            let entries = pieces.get(Piece::ApiEntry, ids, |i| {
+                let j = &jobs[i];
+                Ok(api::list_item(&api::request_entry(
+                    j.id,
+                    j.r,
+                    &j.status,
+                    &config.base_url,
+                )))
+            })?;
+            Ok(api::list(&entries))
         }),
         ("api/releases.json", &|| {
-            api::to_json(&api::release_entries(&releases, &site.requests))
+            Ok(api::to_json(&api::release_entries(
+                &releases,
+                &site.requests,
+            )))
         }),
-        ("schema/request.json", &crate::request::json_schema),
+        ("schema/request.json", &|| Ok(crate::request::json_schema())),
     ];
     let other_files = || {
         files
             .par_iter()
-            .try_for_each(|(name, make)| out.write(name, make().as_bytes()))
+            .try_for_each(|(name, make)| out.write(name, make()?.as_bytes()))
     };
     let (lists, others) = rayon::join(|| render::write_pages(renderer, &pages, out), other_files);
     lists.and(others)?;
     drop(pages);
-    if !scope.keep_rows {
-        row_cache.forget(None);
+    if !scope.keep_pieces {
+        pieces.forget(None);
     }
     // All requests' pages go after the lists, so that the two large sets of pages are not held
     // in memory at the same time.
@@ -429,7 +485,7 @@ struct Views<'a> {
     nav: &'a Value,
     filters: &'a Value,
     renderer: &'a Renderer,
-    row_cache: &'a RowCache,
+    pieces: &'a PieceCache,
 }
 
 impl<'a> Views<'a> {
@@ -445,7 +501,7 @@ impl<'a> Views<'a> {
         Page::fallible(path.clone(), "jobs.html", move || {
             Ok(crate::ctx! {
                 nav => self.nav,
-                table => self.row_cache.table(self.renderer, &path, &subset)?,
+                table => self.pieces.table(self.renderer, &path, &subset)?,
                 count => subset.len(),
                 filters => self.filters,
                 heading => heading,
