@@ -217,10 +217,27 @@ fn prune_dir(
     Ok(left)
 }
 
+/// Whether the file at `path` holds exactly `bytes`. It is read a piece at a time and the
+/// reading stops at the first difference, so a large page (the jobs index of a big site is
+/// megabytes) is never held twice in memory.
 fn same_contents(meta: &fs::Metadata, path: &Path, bytes: &[u8]) -> bool {
-    meta.is_file()
-        && meta.len() == bytes.len() as u64
-        && fs::read(path).is_ok_and(|old| old == bytes)
+    use std::io::Read as _;
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut piece = vec![0; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut piece) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && piece[..n] == rest[..n] => rest = &rest[n..],
+            Err(error) if error.kind() == ErrorKind::Interrupted => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Gives an existing file new bytes through a new file renamed over it, so that another name
@@ -430,6 +447,23 @@ mod tests {
         let tree = Tree::open(&tmp.path().join("site")).unwrap();
         tree.write("jobs/job-3/deep/3.html", b"3").unwrap();
         assert_eq!(tree.counts(), (1, 0));
+    }
+
+    #[test]
+    fn files_larger_than_a_read_are_compared_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("big.html");
+        let bytes: Vec<u8> = (0..200_000u32).map(|n| (n % 251) as u8).collect();
+        fs::write(&path, &bytes).unwrap();
+        let meta = fs::metadata(&path).unwrap();
+        assert!(same_contents(&meta, &path, &bytes));
+        let mut late = bytes.clone();
+        *late.last_mut().unwrap() ^= 1;
+        assert!(!same_contents(&meta, &path, &late));
+        let mut middle = bytes.clone();
+        middle[100_000] ^= 1;
+        assert!(!same_contents(&meta, &path, &middle));
+        assert!(!same_contents(&meta, &path, &bytes[1..]));
     }
 
     #[test]
