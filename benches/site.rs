@@ -4,7 +4,8 @@
 //! Every figure is of a child process: wall time from spawn to reap, and its peak RSS from
 //! `wait4`. Scenarios: `build` into a fresh output folder and over the previous build's output,
 //! `check`, the same two builds by Hugo, and `serve` (save an edited request, wait until its
-//! page is served with the change), which is skipped, loudly, while the command does not exist.
+//! page is served with the change, then until the server says its whole rebuild is done),
+//! which is skipped, loudly, while the command does not exist.
 //! Results go to stdout and `target/bench/results.md` as markdown tables.
 //!
 //! Settings (environment variables):
@@ -423,6 +424,23 @@ fn report(
                 s.ready.as_secs_f64(),
                 s.server_rss_kib as f64 / 1024.0
             );
+            for (what, summary) in [
+                ("serve: save to whole rebuild done", &s.rebuilt),
+                (
+                    "serve: whole rebuild, as the server timed it",
+                    &s.rebuild_took,
+                ),
+            ] {
+                let _ = writeln!(
+                    out,
+                    "| jobgate | {what} | {} | {} | {:.3} | {:.3}–{:.3} | — | every list, feed, calendar and API | — | — |",
+                    rows.iter().map(|r| r.n).max().unwrap_or(0),
+                    summary.samples.len(),
+                    summary.median().as_secs_f64(),
+                    summary.min().as_secs_f64(),
+                    summary.max().as_secs_f64(),
+                );
+            }
         }
         None => {
             let _ = writeln!(

@@ -3,7 +3,9 @@
 //! Assumes `jobgate serve --root DIR --port P --today D` serves the built site on
 //! 127.0.0.1:P, prints a line containing `http://127.0.0.1:P/` once it is ready, and rebuilds
 //! when a file changes. Each edit changes one request's title to a new word, then polls
-//! `GET /jobs/<id>/` until the page has that word. Talks to the loopback address only.
+//! `GET /jobs/<id>/` until the page has that word, then waits for the server's line saying the
+//! rebuild (every list, feed, calendar and API included) is done, `... rebuilt its pages in N
+//! ms ...`. Talks to the loopback address only.
 
 use std::io::{self, BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -28,6 +30,11 @@ pub struct Measured {
     pub ready: Duration,
     /// From each save to its page being served with the new title.
     pub edits: Summary,
+    /// From each save to the server saying its whole rebuild is done.
+    pub rebuilt: Summary,
+    /// Each whole rebuild as the server timed it (from handling the change to done, without
+    /// the wait for the save to settle).
+    pub rebuild_took: Summary,
     /// Peak RSS of the server over the whole scenario, in KiB.
     pub server_rss_kib: u64,
 }
@@ -85,29 +92,54 @@ pub fn measure(jobgate: &Path, site: &Path, today: &str, ids: &[String]) -> io::
     drop(lines);
 
     let mut originals = Vec::new();
-    let result = wait_ready(&incoming, port, start)
-        .and_then(|ready| Ok((ready, edit_each(site, port, ids, &mut originals)?)));
+    let result = wait_ready(&incoming, port, start).and_then(|ready| {
+        Ok((
+            ready,
+            edit_each(site, port, ids, &incoming, &mut originals)?,
+        ))
+    });
     let _ = child.kill();
     let (_, server) = measure::reap(child.id(), start, Duration::from_secs(30))?;
     for (path, text) in originals {
         std::fs::write(path, text)?;
     }
-    let (ready, samples) = result?;
+    let (ready, timed) = result?;
+    let summary = |pick: fn(&Timed) -> Duration| Summary {
+        samples: timed
+            .iter()
+            .map(|t| Sample {
+                wall: pick(t),
+                cpu: Duration::ZERO,
+                max_rss_kib: 0,
+            })
+            .collect(),
+    };
     Ok(Measured {
         ready,
-        edits: Summary { samples },
+        edits: summary(|t| t.served),
+        rebuilt: summary(|t| t.rebuilt),
+        rebuild_took: summary(|t| t.took),
         server_rss_kib: server.max_rss_kib,
     })
 }
 
-/// Retitles each request in turn and times until its page shows the new title. Keeps each
-/// file's original text in `originals` before changing it.
+/// What one edit took.
+struct Timed {
+    served: Duration,
+    rebuilt: Duration,
+    took: Duration,
+}
+
+/// Retitles each request in turn and times until its page shows the new title and until the
+/// server says the rebuild is done. Keeps each file's original text in `originals` before
+/// changing it.
 fn edit_each(
     site: &Path,
     port: u16,
     ids: &[String],
+    incoming: &mpsc::Receiver<String>,
     originals: &mut Vec<(PathBuf, String)>,
-) -> io::Result<Vec<Sample>> {
+) -> io::Result<Vec<Timed>> {
     let mut samples = Vec::new();
     for (k, id) in ids.iter().enumerate() {
         let path = site.join("requests").join(format!("{id}.yaml"));
@@ -117,13 +149,16 @@ fn edit_each(
             .ok_or_else(|| io::Error::other(format!("{} has no title line", path.display())))?;
         originals.push((path.clone(), original));
         std::thread::sleep(SETTLE);
+        while incoming.try_recv().is_ok() {}
         let saved = Instant::now();
         std::fs::write(&path, edited)?;
         wait_for(port, &format!("/jobs/{id}/"), &word, saved)?;
-        samples.push(Sample {
-            wall: saved.elapsed(),
-            cpu: Duration::ZERO,
-            max_rss_kib: 0,
+        let served = saved.elapsed();
+        let took = wait_rebuilt(incoming, saved)?;
+        samples.push(Timed {
+            served,
+            rebuilt: saved.elapsed(),
+            took,
         });
     }
     Ok(samples)
@@ -152,6 +187,26 @@ fn wait_ready(
                     "serve exited before printing {url}"
                 )));
             }
+        }
+    }
+}
+
+/// Waits for the server's line saying a rebuild is done; returns the time it gives.
+fn wait_rebuilt(incoming: &mpsc::Receiver<String>, since: Instant) -> io::Result<Duration> {
+    loop {
+        let left = EDIT_TIMEOUT.saturating_sub(since.elapsed());
+        let line = incoming.recv_timeout(left).map_err(|_| {
+            io::Error::other(format!(
+                "serve did not say the rebuild was done within {EDIT_TIMEOUT:?}"
+            ))
+        })?;
+        let took = line
+            .split_once(" rebuilt ")
+            .and_then(|(_, rest)| rest.split_once(" in "))
+            .and_then(|(_, rest)| rest.split_once(" ms"))
+            .and_then(|(ms, _)| ms.parse().ok());
+        if let Some(ms) = took {
+            return Ok(Duration::from_millis(ms));
         }
     }
 }
