@@ -208,7 +208,7 @@ impl LiveSite {
     pub fn stale_search(&mut self) -> Option<Vec<search::Record>> {
         let config = self.site.config.as_ref().filter(|_| self.search_stale)?;
         let config = super::with_base_url(config, Some(&self.base_url));
-        let jobs = pages::job_views(&self.site, &config, self.today);
+        let jobs = pages::job_views(&self.site, &config, self.today, &self.pieces);
         self.search_stale = false;
         Some(pages::search_records(&self.site, &jobs))
     }

@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::calendar::{self, ReleaseDates};
 use crate::config::SiteConfig;
 use crate::month::Month;
-use crate::status::{Fit, State};
+use crate::request::Loaded;
+use crate::status::{self, Fit, State, Status};
 use crate::theme::Theme;
 
 use super::load::Site;
@@ -43,9 +44,12 @@ struct Row<'a> {
 /// "needs attention" list, its run event in the calendar and its entry in the JSON API. Every
 /// list is joined from them; `jobgate serve` keeps them between rebuilds and forgets those of
 /// the requests that changed, so a rebuild makes the pieces of the edited request only.
+/// It also keeps each request's derived status, which needs only the request, the settings and
+/// the day.
 #[derive(Debug, Default)]
 pub struct PieceCache {
     pieces: Mutex<HashMap<Piece, HashMap<String, Arc<str>>>>,
+    statuses: Mutex<HashMap<String, Arc<Status>>>,
 }
 
 /// What a cached piece is part of.
@@ -62,15 +66,50 @@ impl PieceCache {
         self.pieces.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Forgets the pieces of `ids`, or all of them.
+    /// Forgets the pieces and statuses of `ids`, or all of them.
     pub fn forget(&self, ids: Option<&BTreeSet<String>>) {
         let mut pieces = self.lock();
+        let mut statuses = self.statuses.lock().unwrap_or_else(|e| e.into_inner());
         match ids {
-            Some(ids) => pieces
-                .values_mut()
-                .for_each(|by_id| by_id.retain(|id, _| !ids.contains(id))),
-            None => pieces.clear(),
+            Some(ids) => {
+                pieces
+                    .values_mut()
+                    .for_each(|by_id| by_id.retain(|id, _| !ids.contains(id)));
+                statuses.retain(|id, _| !ids.contains(id));
+            }
+            None => {
+                pieces.clear();
+                statuses.clear();
+            }
         }
+    }
+
+    /// The derived status of each of `requests`, in order: kept from before, or derived on all
+    /// threads and kept.
+    fn statuses(
+        &self,
+        requests: &[&Loaded],
+        config: &SiteConfig,
+        today: NaiveDate,
+    ) -> Vec<Arc<Status>> {
+        let lock = || self.statuses.lock().unwrap_or_else(|e| e.into_inner());
+        let mut found: Vec<Option<Arc<Status>>> = {
+            let kept = lock();
+            requests.iter().map(|l| kept.get(&l.id).cloned()).collect()
+        };
+        let missing: Vec<usize> = (0..requests.len())
+            .filter(|&i| found[i].is_none())
+            .collect();
+        let derived: Vec<Arc<Status>> = missing
+            .par_iter()
+            .map(|&i| Arc::new(status::derive(&requests[i].request, config, today)))
+            .collect();
+        let mut kept = lock();
+        for (i, status) in missing.into_iter().zip(derived) {
+            kept.insert(requests[i].id.clone(), Arc::clone(&status));
+            found[i] = Some(status);
+        }
+        found.into_iter().flatten().collect()
     }
 
     /// The `piece` of each request in `ids`, in order: kept from before, or made by `make`
@@ -206,15 +245,20 @@ pub fn write_all(
     // The pages of a few requests go first, as the page being edited is the one looked at, and
     // each needs only its own request.
     if let Some(ids) = scope.jobs {
-        let edited: Vec<JobView> = site
+        let edited: Vec<&Loaded> = site
             .requests
             .iter()
             .filter(|l| ids.contains(&l.id))
-            .map(|l| render::job_view(l, config, today))
+            .collect();
+        let statuses = pieces.statuses(&edited, config, today);
+        let edited: Vec<JobView> = edited
+            .into_iter()
+            .zip(statuses)
+            .map(|(l, status)| render::job_view(l, config, status))
             .collect();
         write_job_pages(&edited, renderer, nav, out)?;
     }
-    let jobs = job_views(site, config, today);
+    let jobs = job_views(site, config, today, pieces);
     let rows: Vec<Row> = jobs.iter().map(row).collect();
     let releases = shown_releases(site, config, today);
     let release_months: Vec<String> = {
@@ -512,11 +556,20 @@ impl<'a> Views<'a> {
     }
 }
 
-/// Every request with what is derived from it, in site order.
-pub fn job_views<'a>(site: &'a Site, config: &SiteConfig, today: NaiveDate) -> Vec<JobView<'a>> {
+/// Every request with what is derived from it, in site order; statuses that `pieces` keeps are
+/// reused.
+pub fn job_views<'a>(
+    site: &'a Site,
+    config: &SiteConfig,
+    today: NaiveDate,
+    pieces: &PieceCache,
+) -> Vec<JobView<'a>> {
+    let requests: Vec<&Loaded> = site.requests.iter().collect();
+    let statuses = pieces.statuses(&requests, config, today);
     site.requests
         .par_iter()
-        .map(|l| render::job_view(l, config, today))
+        .zip(statuses)
+        .map(|(l, status)| render::job_view(l, config, status))
         .collect()
 }
 

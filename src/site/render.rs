@@ -4,6 +4,7 @@
 //! output folder, and each page's template data is made only when that page is rendered.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow};
 use chrono::NaiveDate;
@@ -35,7 +36,7 @@ pub struct JobView<'a> {
     pub id: &'a str,
     pub file: &'a str,
     pub r: &'a Request,
-    pub status: Status,
+    pub status: Arc<Status>,
     pub state_label: &'static str,
     pub fit_label: Option<&'static str>,
     pub edit_url: String,
@@ -88,9 +89,9 @@ pub fn run_views(r: &Request) -> Vec<RunView> {
         .collect()
 }
 
-pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, today: NaiveDate) -> JobView<'a> {
+/// A request with its derived `status` (see [`status::derive`]).
+pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, status: Arc<Status>) -> JobView<'a> {
     let r = &loaded.request;
-    let status = status::derive(r, config, today);
     JobView {
         id: &loaded.id,
         file: &loaded.file,
