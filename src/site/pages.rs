@@ -48,8 +48,8 @@ struct Row<'a> {
 /// the day.
 #[derive(Debug, Default)]
 pub struct PieceCache {
-    pieces: Mutex<HashMap<Piece, HashMap<String, Arc<str>>>>,
-    statuses: Mutex<HashMap<String, Arc<Status>>>,
+    pieces: Mutex<HashMap<Piece, Arc<Kept<Arc<str>>>>>,
+    statuses: Kept<Arc<Status>>,
 }
 
 /// What a cached piece is part of.
@@ -61,86 +61,98 @@ enum Piece {
     ApiEntry,
 }
 
-impl PieceCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Piece, HashMap<String, Arc<str>>>> {
-        self.pieces.lock().unwrap_or_else(|e| e.into_inner())
+/// Values kept by request id.
+#[derive(Debug)]
+struct Kept<T>(Mutex<HashMap<String, T>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept(Mutex::default())
+    }
+}
+
+impl<T: Clone + Send + Sync> Kept<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, T>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The value of each of `ids`, in order: kept from before, or made by `make` (given the
+    /// index in `ids`) on all threads, and kept.
+    fn get<E: Send>(
+        &self,
+        ids: &[&str],
+        make: impl Fn(usize) -> Result<T, E> + Sync,
+    ) -> Result<Vec<T>, E> {
+        let mut found: Vec<Option<T>> = {
+            let kept = self.lock();
+            ids.iter().map(|id| kept.get(*id).cloned()).collect()
+        };
+        let missing: Vec<usize> = (0..ids.len()).filter(|&i| found[i].is_none()).collect();
+        if !missing.is_empty() {
+            let made = missing
+                .par_iter()
+                .map(|&i| make(i))
+                .collect::<Result<Vec<T>, E>>()?;
+            let mut kept = self.lock();
+            for (i, made) in missing.into_iter().zip(made) {
+                kept.insert(ids[i].to_owned(), made.clone());
+                found[i] = Some(made);
+            }
+        }
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// Forgets the values of `ids`, or all of them.
+    fn forget(&self, ids: Option<&BTreeSet<String>>) {
+        let mut kept = self.lock();
+        match ids {
+            Some(ids) => kept.retain(|id, _| !ids.contains(id)),
+            None => kept.clear(),
+        }
+    }
+}
+
+impl PieceCache {
     /// Forgets the pieces and statuses of `ids`, or all of them.
     pub fn forget(&self, ids: Option<&BTreeSet<String>>) {
-        let mut pieces = self.lock();
-        let mut statuses = self.statuses.lock().unwrap_or_else(|e| e.into_inner());
-        match ids {
-            Some(ids) => {
-                pieces
-                    .values_mut()
-                    .for_each(|by_id| by_id.retain(|id, _| !ids.contains(id)));
-                statuses.retain(|id, _| !ids.contains(id));
-            }
-            None => {
-                pieces.clear();
-                statuses.clear();
-            }
-        }
+        let pieces = self.pieces.lock().unwrap_or_else(|e| e.into_inner());
+        pieces.values().for_each(|kept| kept.forget(ids));
+        self.statuses.forget(ids);
     }
 
-    /// The derived status of each of `requests`, in order: kept from before, or derived on all
-    /// threads and kept.
-    fn statuses(
-        &self,
-        requests: &[&Loaded],
-        config: &SiteConfig,
-        today: NaiveDate,
-    ) -> Vec<Arc<Status>> {
-        let lock = || self.statuses.lock().unwrap_or_else(|e| e.into_inner());
-        let mut found: Vec<Option<Arc<Status>>> = {
-            let kept = lock();
-            requests.iter().map(|l| kept.get(&l.id).cloned()).collect()
-        };
-        let missing: Vec<usize> = (0..requests.len())
-            .filter(|&i| found[i].is_none())
-            .collect();
-        let derived: Vec<Arc<Status>> = missing
-            .par_iter()
-            .map(|&i| Arc::new(status::derive(&requests[i].request, config, today)))
-            .collect();
-        let mut kept = lock();
-        for (i, status) in missing.into_iter().zip(derived) {
-            kept.insert(requests[i].id.clone(), Arc::clone(&status));
-            found[i] = Some(status);
-        }
-        found.into_iter().flatten().collect()
-    }
-
-    /// The `piece` of each request in `ids`, in order: kept from before, or made by `make`
-    /// (given the index in `ids`) on all threads, and kept.
+    /// The `piece` of each request in `ids`, in order, made by `make` where not kept.
     fn get(
         &self,
         piece: Piece,
         ids: &[&str],
         make: impl Fn(usize) -> anyhow::Result<String> + Sync,
     ) -> anyhow::Result<Vec<Arc<str>>> {
-        let mut found: Vec<Option<Arc<str>>> = {
-            let pieces = self.lock();
-            let kept = pieces.get(&piece);
-            ids.iter()
-                .map(|id| kept.and_then(|by_id| by_id.get(*id)).cloned())
-                .collect()
-        };
-        let missing: Vec<usize> = (0..ids.len()).filter(|&i| found[i].is_none()).collect();
-        if !missing.is_empty() {
-            let made = missing
-                .par_iter()
-                .map(|&i| make(i).map(Arc::<str>::from))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let mut pieces = self.lock();
-            let kept = pieces.entry(piece).or_default();
-            for (i, made) in missing.into_iter().zip(made) {
-                kept.insert(ids[i].to_owned(), Arc::clone(&made));
-                found[i] = Some(made);
-            }
-        }
-        Ok(found.into_iter().flatten().collect())
+        let kept = Arc::clone(
+            self.pieces
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(piece)
+                .or_default(),
+        );
+        kept.get(ids, |i| make(i).map(Arc::from))
+    }
+
+    /// The derived status of each of `requests`, in order.
+    fn statuses(
+        &self,
+        requests: &[&Loaded],
+        config: &SiteConfig,
+        today: NaiveDate,
+    ) -> Vec<Arc<Status>> {
+        let ids: Vec<&str> = requests.iter().map(|l| l.id.as_str()).collect();
+        let Ok(statuses) = self.statuses.get(&ids, |i| {
+            Ok::<_, std::convert::Infallible>(Arc::new(status::derive(
+                &requests[i].request,
+                config,
+                today,
+            )))
+        });
+        statuses
     }
 
     /// The rows of a jobs table on the page at `path`, joined.
