@@ -49,16 +49,33 @@ pub fn calendar(
 /// The calendar up to the requests' events: its name, and the cutoff and last-submission day
 /// of each release.
 pub fn head(title: &str, host: &str, releases: &[ReleaseDates], today: NaiveDate) -> String {
-    let stamp = stamp(today);
     let mut cal = Calendar::new();
     cal.name(title);
+    for event in release_events(host, releases, today) {
+        cal.push(event);
+    }
+    // A calendar is written as its start and properties, each component in turn, and its end
+    // (a test checks that the parts joined are the calendar written whole).
+    let mut text = cal.done().to_string();
+    text.truncate(text.len().saturating_sub(END.len()));
+    text
+}
+
+/// The event of a request's scheduled run weekend, if it has one and is not withdrawn.
+pub fn run_event(loaded: &Loaded, host: &str, today: NaiveDate) -> Option<String> {
+    request_event(loaded, host, today).map(|event| Component::to_string(&event))
+}
+
+fn release_events(host: &str, releases: &[ReleaseDates], today: NaiveDate) -> Vec<Event> {
+    let stamp = stamp(today);
+    let mut events = Vec::with_capacity(releases.len() * 2);
     for r in releases {
         let release = r.release;
         let label = match &r.name {
             Some(name) => format!("{release} ({name})"),
             None => release.to_string(),
         };
-        cal.push(event(
+        events.push(event(
             format!("cutoff-{release}@{host}"),
             r.cutoff,
             format!("Release cutoff {label}"),
@@ -67,7 +84,7 @@ pub fn head(title: &str, host: &str, releases: &[ReleaseDates], today: NaiveDate
             ),
             stamp,
         ));
-        cal.push(event(
+        events.push(event(
             format!("last-submission-{release}@{host}"),
             r.last_submission,
             format!("Last day to request a test for {label}"),
@@ -77,17 +94,13 @@ pub fn head(title: &str, host: &str, releases: &[ReleaseDates], today: NaiveDate
             stamp,
         ));
     }
-    // A calendar is written as its start and properties, each component in turn, and its end.
-    let mut text = cal.done().to_string();
-    text.truncate(text.len().saturating_sub(END.len()));
-    text
+    events
 }
 
-/// The event of a request's scheduled run weekend, if it has one and is not withdrawn.
-pub fn run_event(loaded: &Loaded, host: &str, today: NaiveDate) -> Option<String> {
+fn request_event(loaded: &Loaded, host: &str, today: NaiveDate) -> Option<Event> {
     let r = &loaded.request;
     let scheduled = r.scheduled.as_ref().filter(|_| r.withdrawn.is_none())?;
-    let event = event(
+    Some(event(
         format!("run-{}-{}@{host}", loaded.id, scheduled.weekend.value),
         scheduled.weekend.value,
         format!("Backup run: {}", r.title.value),
@@ -96,8 +109,7 @@ pub fn run_event(loaded: &Loaded, host: &str, today: NaiveDate) -> Option<String
             loaded.id, r.target_release.value
         ),
         stamp(today),
-    );
-    Some(Component::to_string(&event))
+    ))
 }
 
 /// Events are stamped with the build's day, so that two builds of the same input are the same.
@@ -114,4 +126,39 @@ pub fn host_of(base_url: &str) -> &str {
         .next()
         .filter(|h| !h.is_empty())
         .unwrap_or("jobgate")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// This repository's site, with scheduled and withdrawn requests.
+    #[test]
+    fn the_calendar_joined_from_parts_is_the_calendar_written_whole() {
+        let site = crate::site::load::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .expect("this repository's site loads");
+        let config = site.config.as_ref().expect("this repository has settings");
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a real day");
+        let releases = crate::site::pages::shown_releases(&site, config, today);
+        let host = "example.org";
+
+        let mut whole = Calendar::new();
+        whole.name("Title");
+        release_events(host, &releases, today)
+            .into_iter()
+            .chain(
+                site.requests
+                    .iter()
+                    .filter_map(|l| request_event(l, host, today)),
+            )
+            .for_each(|event| {
+                whole.push(event);
+            });
+        let joined = calendar("Title", host, &releases, &site.requests, today);
+        assert!(
+            joined.contains("BEGIN:VEVENT\r\nDESCRIPTION:Request "),
+            "{joined}"
+        );
+        assert_eq!(joined, whole.done().to_string());
+    }
 }
