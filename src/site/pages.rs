@@ -310,7 +310,9 @@ pub fn write_all(
         .collect();
     let counts = state_counts(&rows);
     pages.push(Page::fallible("", "home.html", move || {
-        let attention =
+        // The rows stay in the context as a list, so that a site's own home.html written
+        // for them keeps working; the theme's lists the items rendered once per request.
+        let attention_items =
             pieces.joined(renderer, "attention.html", Piece::Attention, "", &attention)?;
         Ok(crate::ctx! {
             nav => nav,
@@ -320,6 +322,7 @@ pub fn write_all(
             weekend_end => calendar::weekend_end(&config.policy, weekend),
             this_weekend => &this_weekend,
             attention => &attention,
+            attention_items => attention_items,
             counts => &counts,
             total => all_rows.len(),
         })
