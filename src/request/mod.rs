@@ -200,6 +200,9 @@ pub enum RunResult {
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Run {
+    /// The one job of `jobs` this run ran; without it the run covers all of them, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<At<String>>,
     /// The day of the run.
     pub on: At<NaiveDate>,
     /// Where it ran.

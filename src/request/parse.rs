@@ -250,6 +250,7 @@ impl FromNode for Scheduled {
 impl FromNode for Run {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
         let mut f = r.fields(node, "run")?;
+        let job = f.optional(r, "job");
         let on = f.required(r, "on");
         let server = f.required(r, "server");
         let by = f.required(r, "by");
@@ -262,6 +263,7 @@ impl FromNode for Run {
         f.finish(
             r,
             &[
+                "job",
                 "on",
                 "server",
                 "by",
@@ -275,6 +277,7 @@ impl FromNode for Run {
         );
         let empty = || At::new(String::new(), node.span);
         Some(Run {
+            job,
             on: on?,
             server: server?,
             by: by?,
