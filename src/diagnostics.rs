@@ -74,7 +74,7 @@ codes! {
     UnknownRequest = "JG301", Error, "`previous_request` names a request that does not exist.";
     BadWeekend = "JG302", Error, "The scheduled weekend is not a run day, or is before `submitted`.";
     RunOrder = "JG303", Error, "A run is dated before `submitted`, or runs are not in date order.";
-    RunOutput = "JG304", Error, "A run's recorded result does not agree with its output and the expected patterns.";
+    RunOutput = "JG304", Warning, "A run record is internally odd (`result: failure` with no stderr); a run whose output does not match is not an error, it makes the request `failed`.";
     ApprovalRole = "JG305", Error, "`approval.by` is not an admin, or `scheduled`/`runs` are recorded by someone who is not a coordinator or admin.";
     ApprovalEarly = "JG306", Error, "Approval without a passing backup run (success, matching output, outcome verified) dated on or before it.";
     ApprovalRelease = "JG307", Error, "Approval is for an earlier release than the target (a later one is warning JG308).";
@@ -83,7 +83,12 @@ codes! {
     DuplicateJob = "JG310", Warning, "The same job is requested by two open requests for the same release.";
     Withdrawn = "JG311", Error, "The withdrawal date is before `submitted` or after today.";
     GuardRole = "JG401", Error, "An admin-only field was added, changed or removed by someone without the role.";
-    GuardNew = "JG402", Error, "A new request arrives with admin-only fields from its author.";
+    GuardNew = "JG402", Error, "A new request names an author other than who files it, or arrives with admin-only fields, from someone without a role.";
+    GuardAuthor = "JG403", Error, "An author field was changed by someone who is neither the request's author nor a coordinator or admin.";
+    GuardFrozen = "JG404", Error, "What runs (`jobs`, `pr`, `output`, `tests`, `instructions`, `kind`, `target_release`) changed after scheduling without a role, or it or `runs` changed after approval without an admin.";
+    GuardWithdraw = "JG405", Error, "A request was withdrawn, or its withdrawal taken back, by someone who is neither its author nor a coordinator or admin.";
+    GuardDelete = "JG406", Error, "A request file was deleted (or renamed) by someone who is not a coordinator or admin.";
+    GuardSettings = "JG407", Error, "`content/site.yaml` was changed by someone who is not an admin at the base.";
     FrontMatter = "JG501", Error, "A guide page lacks front matter, or it has unknown or missing fields.";
     BrokenLink = "JG502", Error, "A guide link points at a missing page, anchor or request.";
     BadConfig = "JG601", Error, "`content/site.yaml` has a missing or invalid setting.";

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::calendar::{self, ReleaseDates};
 use crate::config::SiteConfig;
-use crate::request::{Kind, Request, Run, RunResult};
+use crate::request::verdict::{Outcome, Overall};
+use crate::request::{Kind, Request};
 
 /// Where a request is in the process; the first that applies, in declaration order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -152,16 +153,33 @@ pub struct Status {
     pub response_due: NaiveDate,
     /// One sentence saying who does what next.
     pub next_action: String,
+    /// The request that resubmits this one (its `previous_request` names this one), if any.
+    pub replaced_by: Option<String>,
     /// Submitted, acknowledged, run weekend, results due, approval, cutoff; in that order.
     pub timeline: Vec<Milestone>,
 }
 
 /// Derives the state, release fit, deadlines and next action of `request` on `today`.
 pub fn derive(request: &Request, config: &SiteConfig, today: NaiveDate) -> Status {
+    derive_replaced(request, config, today, None)
+}
+
+/// Like [`derive`], for a request that `replaced_by` resubmits: it keeps its state, but its
+/// next action points to the new request and it blocks no release (the new one carries it).
+pub fn derive_replaced(
+    request: &Request,
+    config: &SiteConfig,
+    today: NaiveDate,
+    replaced_by: Option<&str>,
+) -> Status {
     let facts = Facts::new(request, config, today);
     let state = facts.state();
     let fit = facts.fit();
-    let blocker = fit == Some(Fit::Missed) && request.essential;
+    let blocker = fit == Some(Fit::Missed) && request.essential && replaced_by.is_none();
+    let next_action = match replaced_by {
+        Some(id) => format!("Replaced by {id}: that request carries it on."),
+        None => facts.next_action(state, fit),
+    };
     Status {
         state,
         fit,
@@ -171,7 +189,8 @@ pub fn derive(request: &Request, config: &SiteConfig, today: NaiveDate) -> Statu
         run_weekend: facts.run_weekend,
         results_due: facts.results_due,
         response_due: facts.response_due,
-        next_action: facts.next_action(state, fit),
+        next_action,
+        replaced_by: replaced_by.map(str::to_owned),
         timeline: facts.timeline(fit),
     }
 }
@@ -221,10 +240,6 @@ impl<'a> Facts<'a> {
         }
     }
 
-    fn latest_run(&self) -> Option<&'a Run> {
-        self.request.runs.last().map(|run| &run.value)
-    }
-
     fn state(&self) -> State {
         let request = self.request;
         if request.withdrawn.is_some() {
@@ -233,14 +248,11 @@ impl<'a> Facts<'a> {
         if request.approval.is_some() {
             return State::Approved;
         }
-        if let Some(run) = self.latest_run() {
-            if *run.result != RunResult::Success || !run.output_matches(&request.output) {
-                return State::Failed;
-            }
-            return if run.outcome_verified {
-                State::Passed
-            } else {
-                State::Verifying
+        if let Overall::Ran { outcome, .. } = request.overall() {
+            return match outcome {
+                Outcome::Passed => State::Passed,
+                Outcome::Unverified => State::Verifying,
+                _ => State::Failed,
             };
         }
         if self.is_overdue() {
@@ -269,21 +281,20 @@ impl<'a> Facts<'a> {
             return None;
         }
         let cutoff = self.release.cutoff;
-        let passing: Vec<&Run> = request
-            .runs
-            .iter()
-            .map(|run| &run.value)
-            .filter(|run| run.is_passing_backup(&request.output))
-            .collect();
         let approved_for_target = request
             .approval
             .as_ref()
             .is_some_and(|approval| *approval.release == self.release.release);
-        let fit = if approved_for_target && passing.iter().any(|run| *run.on < cutoff) {
+        let passed_before_cutoff = cutoff
+            .pred_opt()
+            .and_then(|day| request.passed_on_backup_by(day))
+            .is_some();
+        let passed = request.passed_on_backup_by(NaiveDate::MAX).is_some();
+        let fit = if approved_for_target && passed_before_cutoff {
             Fit::In
         } else if self.today >= cutoff {
             Fit::Missed
-        } else if passing.is_empty() && self.run_weekend > self.release.last_run_weekend {
+        } else if !passed && self.run_weekend > self.release.last_run_weekend {
             Fit::AtRisk
         } else {
             Fit::OnTrack
@@ -318,12 +329,26 @@ impl<'a> Facts<'a> {
     }
 
     fn state_sentence(&self, state: State) -> String {
+        let sentence = self.state_sentence_alone(state);
+        match self.request.overall() {
+            Overall::Partly { missing }
+                if matches!(state, State::Submitted | State::Scheduled | State::Overdue) =>
+            {
+                format!("{missing} has not run yet. {sentence}")
+            }
+            _ => sentence,
+        }
+    }
+
+    fn state_sentence_alone(&self, state: State) -> String {
         let request = self.request;
         let contact = &self.config.contact;
         let release = self.release.release;
-        let latest_run_day = self
-            .latest_run()
-            .map_or_else(String::new, |run| self.day(*run.on));
+        let overall = request.overall();
+        let latest_run_day = match &overall {
+            Overall::Ran { run, .. } => self.day(*run.on),
+            _ => String::new(),
+        };
         match state {
             State::Withdrawn => {
                 let on = request.withdrawn.as_ref().map(|w| *w.on);
@@ -345,11 +370,20 @@ impl<'a> Facts<'a> {
                 )
             }
             State::Failed => {
-                let what = match self.latest_run() {
-                    Some(run) if *run.result == RunResult::Success => {
-                        format!("The run on {latest_run_day} did not print the expected output")
-                    }
-                    _ => format!("The run on {latest_run_day} failed"),
+                let Overall::Ran { outcome, run } = &overall else {
+                    return String::new();
+                };
+                let which = match &run.job {
+                    Some(job) => format!("The run of {} on {latest_run_day}", job.value),
+                    None => format!("The run on {latest_run_day}"),
+                };
+                let what = match outcome {
+                    Outcome::Mismatch(mismatch) => format!(
+                        "{which} did not print the expected output: {}",
+                        mismatch.describe()
+                    ),
+                    Outcome::Failure => format!("{which} reported errors"),
+                    _ => format!("{which} did not finish"),
                 };
                 format!(
                     "{what} — fix the job and resubmit it as a new request with previous_request \
@@ -888,12 +922,13 @@ pass=2026-11-21 @ 2026-11-27
 Passed on 21 Nov; waiting for an admin's approval before the 2026-12 cutoff (28 Nov).
 
 for=2027-01 fail=2026-10-31 @ 2026-11-27
-The run on 31 Oct failed — fix the job and resubmit it as a new request with previous_request
+The run on 31 Oct reported errors — fix the job and resubmit it as a new request with previous_request
 set to this one.
 
 for=2027-01 junk=2026-11-21 @ 2026-11-27
-The run on 21 Nov did not print the expected output — fix the job and resubmit it as a new
-request with previous_request set to this one.
+The run on 21 Nov did not print the expected output: stdout line 1 (`DONE`) matches no expected
+success pattern — fix the job and resubmit it as a new request with previous_request set to
+this one.
 
 pass=2026-11-14 approved=2026-11-16 @ 2026-11-27
 Approved for 2026-12 on 16 Nov. The admin merges the job's pull request.

@@ -7,7 +7,7 @@ use anyhow::bail;
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::diagnostics::{self, Severity};
-use crate::{guard, request, site};
+use crate::{guard, site};
 
 use super::Outcome;
 
@@ -15,19 +15,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let today = super::resolve_today(args.site.today)?;
     let root = args.site.root;
     let (site, mut found) = site::check(&root, today)?;
-    if let (Some(base), Some(actor), Some(config)) = (&args.base, &args.actor, &site.config) {
-        guard::verify_revision(&root, base)?;
-        for loaded in &site.requests {
-            let old = guard::file_at(&root, base, &loaded.file)?
-                .and_then(|bytes| request::parse(&bytes, &loaded.file).0);
-            found.extend(guard::compare(
-                old.as_ref(),
-                &loaded.request,
-                &loaded.file,
-                actor,
-                config,
-            ));
-        }
+    if let (Some(base), Some(actor)) = (&args.base, &args.actor) {
+        found.extend(guard::check(&root, base, actor)?);
         diagnostics::sort(&mut found);
     }
     if !args.paths.is_empty() {

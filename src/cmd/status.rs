@@ -19,11 +19,18 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             bail!("no request `{id}` in {}/requests", args.site.root.display());
         }
     }
+    let successors = crate::request::successors(&site.requests);
     let chosen: Vec<_> = site
         .requests
         .iter()
         .filter(|l| args.ids.is_empty() || args.ids.contains(&l.id))
-        .map(|l| (l, status::derive(&l.request, config, today)))
+        .map(|l| {
+            let replaced_by = successors.get(l.id.as_str()).copied();
+            (
+                l,
+                status::derive_replaced(&l.request, config, today, replaced_by),
+            )
+        })
         .collect();
     let entries: Vec<api::StatusEntry> = chosen
         .iter()

@@ -7,6 +7,7 @@ pub mod parse;
 pub mod pattern;
 pub mod scaffold;
 pub mod validate;
+pub mod verdict;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -255,10 +256,7 @@ impl Run {
     /// A run that counts towards a release: on the backup server, successful, with matching
     /// output and a verified outcome.
     pub fn is_passing_backup(&self, output: &Output) -> bool {
-        *self.server == Server::Backup
-            && *self.result == RunResult::Success
-            && self.outcome_verified
-            && self.output_matches(output)
+        *self.server == Server::Backup && self.outcome(output) == verdict::Outcome::Passed
     }
 }
 
@@ -280,6 +278,22 @@ pub struct Loaded {
     /// Path relative to the site root.
     pub file: String,
     pub request: Request,
+}
+
+/// For each request that a resubmission replaces, the id of the resubmission: the request
+/// whose `previous_request` names it (the first by id, if several do).
+pub fn successors(requests: &[Loaded]) -> std::collections::BTreeMap<&str, &str> {
+    let ids: std::collections::BTreeSet<&str> = requests.iter().map(|l| l.id.as_str()).collect();
+    let mut found = std::collections::BTreeMap::new();
+    for loaded in requests {
+        if let Some(previous) = &loaded.request.previous_request
+            && previous.value != loaded.id
+            && let Some(&previous) = ids.get(previous.value.as_str())
+        {
+            found.entry(previous).or_insert(loaded.id.as_str());
+        }
+    }
+    found
 }
 
 /// The JSON Schema of a request file, pretty-printed with a final newline.

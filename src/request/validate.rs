@@ -18,7 +18,7 @@ use crate::month::Month;
 use crate::site::markdown;
 use crate::yaml::At;
 
-use super::pattern::{Pattern, unmatched_lines};
+use super::pattern::Pattern;
 use super::{Kind, Loaded, Request, RunResult};
 
 /// The longest title accepted, in characters; longer ones break page headings and feeds.
@@ -510,7 +510,7 @@ impl Check<'_> {
         }
     }
 
-    /// JG303 for run dates, JG304 for results that disagree with the output.
+    /// JG303 for run dates; then each run record on its own.
     fn runs(&mut self) {
         let r = self.request;
         for run in &r.runs {
@@ -537,78 +537,38 @@ impl Check<'_> {
             );
         }
         for run in &r.runs {
-            self.run_output(run);
+            self.run_record(run);
         }
     }
 
-    fn run_output(&mut self, run: &super::Run) {
-        let output = &self.request.output;
-        let stderr_empty = run.stderr.trim().is_empty();
-        match *run.result {
-            RunResult::Error => {}
-            RunResult::Success => {
-                if !stderr_empty {
-                    self.report_with_help(
-                        Code::RunOutput,
-                        run.stderr.span,
-                        "the result is `success` but stderr is not empty",
-                        "a run that reported errors is `result: failure`",
-                    );
-                }
-                if run.stdout.trim().is_empty() {
-                    self.report_with_help(
-                        Code::RunOutput,
-                        run.stdout.span,
-                        "the result is `success` but no stdout is recorded",
-                        "paste the job's aggregate output into `stdout`",
-                    );
-                    return;
-                }
-                let first = unmatched_lines(&run.stdout, &output.success.expected).next();
-                if first.is_some() || (stderr_empty && !run.output_matches(output)) {
-                    self.unmatched(&run.stdout, "stdout", "success", first);
-                }
-            }
-            RunResult::Failure => {
-                if stderr_empty {
-                    self.report_with_help(
-                        Code::RunOutput,
-                        run.stderr.span,
-                        "the result is `failure` but stderr is empty",
-                        "record the error lines the job printed, or use `result: error` if it \
-                         crashed without them",
-                    );
-                    return;
-                }
-                let first = unmatched_lines(&run.stderr, &output.failure.expected).next();
-                if first.is_some() || !run.output_matches(output) {
-                    self.unmatched(&run.stderr, "stderr", "failure", first);
-                }
-            }
+    /// A run is a fact: whether its output matches is derived (the request becomes `failed`),
+    /// never an error. What is checked is that the record holds together: the job it names is
+    /// one of `jobs` (JG104), and a `failure` has the errors it reported (JG304, a warning).
+    fn run_record(&mut self, run: &super::Run) {
+        let jobs = &self.request.jobs;
+        if let Some(job) = &run.job
+            && !jobs.iter().any(|j| j.value == job.value)
+        {
+            let names: Vec<String> = jobs.iter().map(|j| format!("`{}`", j.value)).collect();
+            self.report_with_help(
+                Code::BadValue,
+                job.span,
+                format!("`job: {}` is not one of this request's jobs", job.value),
+                format!(
+                    "name one of {}, or leave `job` out if the run covered them all",
+                    names.join(", ")
+                ),
+            );
         }
-    }
-
-    fn unmatched(&mut self, text: &At<String>, stream: &str, kind: &str, line: Option<&str>) {
-        let message = match line {
-            Some(line) => format!(
-                "{stream} line `{}` matches no `output.{kind}.expected` pattern",
-                shorten(line.trim())
-            ),
-            None => format!("{stream} does not match `output.{kind}.expected`"),
-        };
-        self.report_with_help(
-            Code::RunOutput,
-            text.span,
-            message,
-            format!(
-                "if the run is right, fix the patterns; otherwise record `result: {}`",
-                if kind == "success" {
-                    "failure"
-                } else {
-                    "error"
-                }
-            ),
-        );
+        if *run.result == RunResult::Failure && run.stderr.trim().is_empty() {
+            self.report_with_help(
+                Code::RunOutput,
+                run.stderr.span,
+                "the result is `failure` but no stderr is recorded",
+                "paste the error lines the job printed into `stderr`, or record `result: error` \
+                 if it crashed without them",
+            );
+        }
     }
 
     /// JG306, JG307 and JG308.
@@ -617,11 +577,7 @@ impl Check<'_> {
         let Some(approval) = &r.approval else {
             return;
         };
-        let passed_before = r
-            .runs
-            .iter()
-            .any(|run| run.on.value <= approval.on.value && run.is_passing_backup(&r.output));
-        if !passed_before {
+        if r.passed_on_backup_by(approval.on.value).is_none() {
             self.report_with_help(
                 Code::ApprovalEarly,
                 approval.on.span,
@@ -630,7 +586,7 @@ impl Check<'_> {
                     approval.on.value
                 ),
                 "a passing run is on the `backup` server with `result: success`, output matching \
-                 the patterns and `outcome_verified: true`",
+                 the patterns and `outcome_verified: true`, for every job of the request",
             );
         }
         let (release, target) = (approval.release.value, r.target_release.value);
@@ -742,16 +698,33 @@ pub fn duplicate_jobs(requests: &[Loaded]) -> Vec<Diagnostic> {
     }
     const NAMED: usize = 3;
     let mut found = Vec::new();
+    // A resubmission and the request it replaces name the same jobs by design.
+    let related = |a: &Loaded, b: &Loaded| {
+        let points_at = |x: &Loaded, y: &Loaded| {
+            x.request
+                .previous_request
+                .as_ref()
+                .is_some_and(|p| p.value == y.id)
+        };
+        points_at(a, b) || points_at(b, a)
+    };
     for ((release, job), entries) in by_job.into_iter().filter(|(_, e)| e.len() > 1) {
         for (i, (loaded, span)) in entries.iter().enumerate() {
-            let others: Vec<String> = entries
+            let clashing: Vec<&Loaded> = entries
                 .iter()
                 .enumerate()
-                .filter(|(j, _)| *j != i)
-                .take(NAMED)
-                .map(|(_, (other, _))| format!("`{}`", other.id))
+                .filter(|(j, (other, _))| *j != i && !related(loaded, other))
+                .map(|(_, (other, _))| *other)
                 .collect();
-            let more = entries.len() - 1 - others.len();
+            if clashing.is_empty() {
+                continue;
+            }
+            let others: Vec<String> = clashing
+                .iter()
+                .take(NAMED)
+                .map(|other| format!("`{}`", other.id))
+                .collect();
+            let more = clashing.len() - others.len();
             let more = if more > 0 {
                 format!(" and {more} more")
             } else {

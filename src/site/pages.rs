@@ -37,6 +37,8 @@ struct Row<'a> {
     blocker: bool,
     run_weekend: NaiveDate,
     next_action: &'a str,
+    /// The resubmission that replaces this request, if any.
+    replaced_by: Option<&'a str>,
 }
 
 /// Each request's pieces of the pages and files that list every request: its jobs-table row
@@ -137,19 +139,38 @@ impl PieceCache {
         kept.get(ids, |i| make(i).map(Arc::from))
     }
 
-    /// The derived status of each of `requests`, in order.
+    /// The derived status of each of `requests`, in order. A status depends on its request
+    /// and on the request that replaces it, if any (`successors`): one kept for another
+    /// successor is derived again, and the request's pieces are forgotten with it.
     fn statuses(
         &self,
         requests: &[&Loaded],
+        successors: &BTreeMap<&str, &str>,
         config: &SiteConfig,
         today: NaiveDate,
     ) -> Vec<Arc<Status>> {
         let ids: Vec<&str> = requests.iter().map(|l| l.id.as_str()).collect();
+        let successor = |i: usize| successors.get(ids[i]).copied();
+        let stale: BTreeSet<String> = {
+            let kept = self.statuses.lock();
+            ids.iter()
+                .enumerate()
+                .filter(|(i, id)| {
+                    kept.get(**id)
+                        .is_some_and(|st| st.replaced_by.as_deref() != successor(*i))
+                })
+                .map(|(_, id)| (*id).to_owned())
+                .collect()
+        };
+        if !stale.is_empty() {
+            self.forget(Some(&stale));
+        }
         let Ok(statuses) = self.statuses.get(&ids, |i| {
-            Ok::<_, std::convert::Infallible>(Arc::new(status::derive(
+            Ok::<_, std::convert::Infallible>(Arc::new(status::derive_replaced(
                 &requests[i].request,
                 config,
                 today,
+                successor(i),
             )))
         });
         statuses
@@ -202,6 +223,7 @@ fn row<'a>(job: &'a JobView<'a>) -> Row<'a> {
         blocker: job.status.blocker,
         run_weekend: job.status.run_weekend,
         next_action: &job.status.next_action,
+        replaced_by: job.status.replaced_by.as_deref(),
     }
 }
 
@@ -262,7 +284,8 @@ pub fn write_all(
             .iter()
             .filter(|l| ids.contains(&l.id))
             .collect();
-        let statuses = pieces.statuses(&edited, config, today);
+        let successors = crate::request::successors(&site.requests);
+        let statuses = pieces.statuses(&edited, &successors, config, today);
         let edited: Vec<JobView> = edited
             .into_iter()
             .zip(statuses)
@@ -306,7 +329,10 @@ pub fn write_all(
         .collect();
     let attention: Vec<&Row> = rows
         .iter()
-        .filter(|r| r.state.needs_attention() || r.blocker || r.fit == Some(Fit::AtRisk))
+        .filter(|r| {
+            r.replaced_by.is_none()
+                && (r.state.needs_attention() || r.blocker || r.fit == Some(Fit::AtRisk))
+        })
         .collect();
     let counts = state_counts(&rows);
     pages.push(Page::fallible("", "home.html", move || {
@@ -437,13 +463,15 @@ pub fn write_all(
                     })
                 })
                 .collect::<anyhow::Result<Vec<Value>>>()?;
+            // A replaced request is listed apart and not counted: its resubmission is.
+            let counted = || members.iter().filter(|r| r.replaced_by.is_none());
             Ok(crate::ctx! {
                 nav => nav,
                 release => dates,
                 groups => groups,
-                total => members.len(),
-                ready => members.iter().filter(|r| r.fit == Some(Fit::In)).count(),
-                blockers => members.iter().filter(|r| r.blocker).count(),
+                total => counted().count(),
+                ready => counted().filter(|r| r.fit == Some(Fit::In)).count(),
+                blockers => counted().filter(|r| r.blocker).count(),
             })
         }));
     }
@@ -580,7 +608,8 @@ pub fn job_views<'a>(
     pieces: &PieceCache,
 ) -> Vec<JobView<'a>> {
     let requests: Vec<&Loaded> = site.requests.iter().collect();
-    let statuses = pieces.statuses(&requests, config, today);
+    let successors = crate::request::successors(&site.requests);
+    let statuses = pieces.statuses(&requests, &successors, config, today);
     site.requests
         .par_iter()
         .zip(statuses)
@@ -625,24 +654,26 @@ pub fn search_records(site: &Site, jobs: &[JobView]) -> Vec<Record> {
 }
 
 /// How a release page groups its requests, most urgent first; the index is [`fit_rank`].
-const FIT_GROUPS: [(&str, &str); 6] = [
+const FIT_GROUPS: [(&str, &str); 7] = [
     ("blocker", "Release blockers"),
     ("at-risk", "At risk"),
     ("missed", "Not going into this release"),
     ("on-track", "On track"),
     ("in", "In the release"),
+    ("replaced", "Replaced by a resubmission"),
     ("withdrawn", "Withdrawn"),
 ];
 
 /// The position of a row's group in [`FIT_GROUPS`].
 fn fit_rank(row: &Row) -> usize {
     match (row.blocker, row.fit) {
+        (_, None) => 6,
+        _ if row.replaced_by.is_some() => 5,
         (true, _) => 0,
         (_, Some(Fit::AtRisk)) => 1,
         (_, Some(Fit::Missed)) => 2,
         (_, Some(Fit::OnTrack)) => 3,
         (_, Some(Fit::In)) => 4,
-        (_, None) => 5,
     }
 }
 

@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::request::{Loaded, Request, pattern};
+use crate::request::verdict::Outcome;
+use crate::request::{Loaded, Request, RunResult, pattern};
 use crate::status::{self, Status};
 use crate::theme::Theme;
 
@@ -47,7 +48,10 @@ pub struct JobView<'a> {
 #[derive(Debug, Serialize)]
 pub struct RunView {
     pub number: usize,
-    pub output_matches: bool,
+    /// `matches`, `errors-as-designed`, `did-not-finish` or `mismatch`.
+    pub verdict: &'static str,
+    /// Where the output departs from the patterns, for `mismatch`.
+    pub mismatch: Option<String>,
     pub passing: bool,
     pub stdout: Vec<Line>,
     pub stderr: Vec<Line>,
@@ -56,35 +60,86 @@ pub struct RunView {
 #[derive(Debug, Serialize)]
 pub struct Line {
     pub text: String,
-    pub matched: bool,
+    /// `ok` (matches a pattern it is judged by), `bad` (departs from what was expected) or
+    /// `plain` (not judged: stdout of a run that failed, any line of one that did not finish).
+    pub mark: &'static str,
 }
 
-/// The non-empty lines of `text`, each marked with whether some pattern matches it.
-fn lines(text: &str, patterns: &[impl AsRef<str>]) -> Vec<Line> {
-    let compiled: Vec<pattern::Pattern> = patterns
-        .iter()
-        .map(|p| pattern::Pattern::new(p.as_ref()))
-        .collect();
+/// The non-empty lines of `text`, each marked by `mark`.
+fn lines(text: &str, mark: impl Fn(&str) -> &'static str) -> Vec<Line> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| Line {
             text: l.to_owned(),
-            matched: compiled.iter().any(|p| p.matches(l)),
+            mark: mark(l),
         })
         .collect()
 }
 
-/// Each run of `r`, with its output lines checked against the expected patterns.
+/// A mark for lines judged against `patterns`.
+fn judged<'p>(patterns: &'p [impl AsRef<str>]) -> impl Fn(&str) -> &'static str + 'p {
+    let compiled: Vec<pattern::Pattern> = patterns
+        .iter()
+        .map(|p| pattern::Pattern::new(p.as_ref()))
+        .collect();
+    move |line| {
+        if compiled.iter().any(|p| p.matches(line)) {
+            "ok"
+        } else {
+            "bad"
+        }
+    }
+}
+
+/// Each run of `r`, with its output lines marked the way its verdict was reached: a line is
+/// never shown as fine next to a verdict that says it is not.
 pub fn run_views(r: &Request) -> Vec<RunView> {
+    let (success, failure) = (&r.output.success.expected, &r.output.failure.expected);
     r.runs
         .iter()
         .enumerate()
-        .map(|(i, run)| RunView {
-            number: i + 1,
-            output_matches: run.output_matches(&r.output),
-            passing: run.is_passing_backup(&r.output),
-            stdout: lines(&run.stdout, &r.output.success.expected),
-            stderr: lines(&run.stderr, &r.output.failure.expected),
+        .map(|(i, run)| {
+            let (verdict, mismatch, stdout, stderr) = match *run.result {
+                RunResult::Success => {
+                    let (verdict, mismatch) = match run.outcome(&r.output) {
+                        Outcome::Mismatch(m) => ("mismatch", Some(m.describe())),
+                        _ => ("matches", None),
+                    };
+                    let stdout = lines(&run.stdout, judged(success));
+                    (verdict, mismatch, stdout, lines(&run.stderr, |_| "bad"))
+                }
+                RunResult::Failure => {
+                    let stderr = lines(&run.stderr, judged(failure));
+                    let (verdict, mismatch) = match stderr.iter().find(|l| l.mark == "bad") {
+                        _ if stderr.is_empty() => {
+                            ("mismatch", Some("no stderr is recorded".into()))
+                        }
+                        Some(line) => (
+                            "mismatch",
+                            Some(format!(
+                                "stderr line `{}` matches no expected failure pattern",
+                                line.text.trim()
+                            )),
+                        ),
+                        None => ("errors-as-designed", None),
+                    };
+                    (verdict, mismatch, lines(&run.stdout, |_| "plain"), stderr)
+                }
+                RunResult::Error => (
+                    "did-not-finish",
+                    None,
+                    lines(&run.stdout, |_| "plain"),
+                    lines(&run.stderr, |_| "plain"),
+                ),
+            };
+            RunView {
+                number: i + 1,
+                verdict,
+                mismatch,
+                passing: run.is_passing_backup(&r.output),
+                stdout,
+                stderr,
+            }
         })
         .collect()
 }

@@ -21,10 +21,14 @@ fn home_shows_the_next_cutoff_this_weekend_and_what_needs_attention() {
         r#"<a href="jobs/migrate-question-state-schema/index.html">Migrate QuestionModel state schema from v56 to v57</a>"#,
         "No answer for 4 days — write to oppia-release-team@googlegroups.com.",
         "Results were due 23 Nov but no run is recorded",
-        "Not going into 2026-11",
     ] {
         assert!(home.contains(needle), "{needle:?} not on the home page");
     }
+    // The failed request that was resubmitted needs no attention: its resubmission does.
+    assert!(
+        !home.contains("jobs/normalize-exploration-language-codes/index.html"),
+        "{home}"
+    );
 }
 
 #[test]

@@ -248,8 +248,13 @@ fn the_workflows_and_ci_run_call_the_same_scripts() {
 
     // Pull requests: the code gates, and the check with annotations and the guard.
     assert!(pr.contains("run: .ci/checks\n"), "{PR_WORKFLOW}");
+    // The guard is the base's: its .ci/site, which builds the base's jobgate.
     assert!(
-        pr.contains(r#"run: .ci/site --format github --base "$BASE_SHA" --actor "$PR_AUTHOR""#),
+        pr.contains(
+            "git show \"$BASE_SHA:.ci/site\" > \"$RUNNER_TEMP/site\"\n          \
+             bash \"$RUNNER_TEMP/site\" --root . --format github --base \"$BASE_SHA\" \
+             --actor \"$PR_AUTHOR\"\n"
+        ),
         "{PR_WORKFLOW}"
     );
     assert!(pr.contains("BASE_SHA: ${{ github.event.pull_request.base.sha }}"));
@@ -350,4 +355,78 @@ fn the_pull_request_template_has_the_authors_checklist() {
         assert!(template.contains(item), "the template lacks {item}");
     }
     assert!(template.matches("- [ ]").count() >= 9, "{template}");
+}
+
+/// A stand-in for jobgate whose `check` prints `verdict` and exits with `code`; every other
+/// command succeeds.
+fn stand_in(verdict: &str, code: i32) -> String {
+    format!(
+        "fn main() {{\n    if std::env::args().nth(1).as_deref() == Some(\"check\") {{\n        \
+         println!(\"{verdict}\");\n        std::process::exit({code});\n    }}\n}}\n"
+    )
+}
+
+/// `.ci/site --base REV` run on a repository whose committed jobgate (the base) and working
+/// tree (the pull request) disagree: what it printed and how it exited.
+fn judged_by_base(base: &str, head: &str) -> (i32, String) {
+    let repo = TempSite::empty();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"jobgate\"\nversion = \"0.0.0\"\nedition = \"2021\"\n",
+    );
+    repo.write(".ci/site", &read(".ci/site"));
+    repo.write("src/main.rs", base);
+    let run = |program: &str, args: &[&str]| {
+        let output = std::process::Command::new(program)
+            .args(args)
+            .current_dir(repo.path())
+            .env_remove("CARGO_TARGET_DIR")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.org")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.org")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        (output.status.code().unwrap_or(-1), text)
+    };
+    for step in [
+        &["cargo", "generate-lockfile", "--offline"][..],
+        &["git", "init", "-q", "-b", "main"],
+        &["git", "add", "-A"],
+        &["git", "commit", "-q", "-m", "base"],
+    ] {
+        let (code, text) = run(step[0], &step[1..]);
+        assert_eq!(code, 0, "{step:?}: {text}");
+    }
+    repo.write("src/main.rs", head);
+    run(
+        "bash",
+        &[
+            ".ci/site", "--base", "main", "--actor", "someone", "--out", "site-out",
+        ],
+    )
+}
+
+#[test]
+fn the_base_commits_code_judges_a_pull_request_not_the_pull_requests_code() {
+    // A pull request that rewrites the check to accept everything is still refused.
+    let (code, text) = judged_by_base(
+        &stand_in("error[JG401]: refused by the base's code", 1),
+        &stand_in("accepted by the pull request's code", 0),
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("refused by the base's code"), "{text}");
+    assert!(
+        !text.contains("accepted by the pull request's code"),
+        "{text}"
+    );
+    // And a pull request's code cannot refuse what the base accepts either.
+    let (code, text) = judged_by_base(
+        &stand_in("accepted by the base's code", 0),
+        &stand_in("error[JG401]: refused by the pull request's code", 1),
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("accepted by the base's code"), "{text}");
 }
