@@ -130,6 +130,13 @@ impl LiveSite {
             let Some((loaded, found)) = load::load_request(&self.root, file)? else {
                 return Ok(None);
             };
+            // The request a resubmission replaces shows it on its page: both go.
+            let replaced = |l: &crate::request::Loaded| {
+                l.request.previous_request.as_ref().map(|p| p.value.clone())
+            };
+            if let Some(old) = self.site.requests.iter().find(|l| l.file == *file) {
+                ids.extend(replaced(old));
+            }
             let Some(loaded) = loaded else {
                 // The file no longer parses: its page goes; the rest must be checked again.
                 self.site.requests.retain(|l| l.file != *file);
@@ -138,10 +145,11 @@ impl LiveSite {
             };
             ids.insert(loaded.id.clone());
             let at = self.site.requests.iter().position(|l| l.file == *file);
-            match at {
-                Some(at) => self.site.requests[at] = loaded,
-                None => return Ok(None),
-            }
+            let Some(at) = at else {
+                return Ok(None);
+            };
+            ids.extend(replaced(&loaded));
+            self.site.requests[at] = loaded;
             self.replace_diagnostics(file, found);
         }
         Ok(Some(ids))

@@ -12,6 +12,7 @@ mod hardening;
 mod html;
 mod new;
 mod readme;
+mod runs;
 mod schema;
 mod serve;
 mod xss;
