@@ -1,18 +1,33 @@
 //! jobgate checks backup-server job test requests and builds the site that tracks them.
 //!
-//! The layers, lowest first: [`diagnostics`], [`month`] and [`yaml`]; [`config`]; [`calendar`];
-//! [`request`]; [`status`]; [`site`]. Each layer only uses the ones below it, and everything up
-//! to [`status`] takes text and dates, never files or the clock.
+//! The layers, lowest first, each using only the ones below it:
+//!
+//! 1. [`diagnostics`], [`month`], [`yaml`] and [`markdown`];
+//! 2. [`config`] (site settings and policy);
+//! 3. [`calendar`] (date math from the policy);
+//! 4. [`request`] (schema, parsing, patterns, runs, rules);
+//! 5. [`status`] (derived state and release fit);
+//!
+//! these five are the pure core: they take text and dates, never files or the clock, and build
+//! without the `site` feature (for the browser). Above them, with the `site` feature (on by
+//! default): [`guard`] (who may change what, against a git base), [`theme`], [`site`] (load,
+//! render, write), [`cli`] and [`cmd`] (one file per subcommand).
 
 pub mod calendar;
+#[cfg(feature = "site")]
 pub mod cli;
+#[cfg(feature = "site")]
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+#[cfg(feature = "site")]
 pub mod guard;
+pub mod markdown;
 pub mod month;
 pub mod request;
+#[cfg(feature = "site")]
 pub mod site;
 pub mod status;
+#[cfg(feature = "site")]
 pub mod theme;
 pub mod yaml;

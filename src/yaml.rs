@@ -204,6 +204,7 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
+#[cfg(feature = "site")]
 thread_local! {
     /// Whether this thread's stack has room for the deepest nesting allowed.
     static ROOMY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -212,6 +213,7 @@ thread_local! {
 /// A thread pool whose threads have room for the deepest nesting allowed, for parsing many
 /// files at once: on it, each file is parsed in place instead of on a thread of its own
 /// (10,000 requests would otherwise start 10,000 threads). `None` if it cannot be started.
+#[cfg(feature = "site")]
 pub fn parser_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
@@ -230,6 +232,7 @@ pub fn parser_pool() -> Option<&'static rayon::ThreadPool> {
 /// the caller's).
 fn parse_raw(text: &str) -> Result<Spanned<Raw>, serde_saphyr::Error> {
     let parse = move || serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options());
+    #[cfg(feature = "site")]
     if ROOMY.with(std::cell::Cell::get) {
         return parse();
     }

@@ -14,7 +14,7 @@
 
 #![no_main]
 
-use jobgate::site::markdown;
+use jobgate::markdown;
 use libfuzzer_sys::fuzz_target;
 
 /// Every element pulldown-cmark writes for the options the site enables, plus the heading

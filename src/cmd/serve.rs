@@ -18,8 +18,8 @@ use tiny_http::{Header, Request, Response, Server};
 
 use crate::cli::ServeArgs;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::markdown::escape_attr;
 use crate::site::live::{Changes, LiveSite, Rebuild};
-use crate::site::markdown::escape_attr;
 use crate::site::output::Tree;
 use crate::site::search::{self, Record};
 

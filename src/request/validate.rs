@@ -9,13 +9,14 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
+#[cfg(feature = "site")]
 use rayon::prelude::*;
 
 use crate::calendar;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic, Span};
+use crate::markdown;
 use crate::month::Month;
-use crate::site::markdown;
 use crate::yaml::At;
 
 use super::pattern::Pattern;
@@ -39,10 +40,11 @@ pub fn validate_all_with_ids(
     today: NaiveDate,
 ) -> Vec<Diagnostic> {
     let all_ids = all_ids(requests, unparsed_ids);
-    let mut found: Vec<Diagnostic> = requests
-        .par_iter()
-        .flat_map_iter(|loaded| validate(loaded, &all_ids, config, today))
-        .collect();
+    let one = |loaded| validate(loaded, &all_ids, config, today);
+    #[cfg(feature = "site")]
+    let mut found: Vec<Diagnostic> = requests.par_iter().flat_map_iter(one).collect();
+    #[cfg(not(feature = "site"))]
+    let mut found: Vec<Diagnostic> = requests.iter().flat_map(one).collect();
     found.extend(duplicate_jobs(requests));
     found
 }

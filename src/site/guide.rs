@@ -3,7 +3,7 @@
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::yaml::{self, Reader};
 
-use super::markdown::{self, Rendered};
+use crate::markdown::{self, Rendered};
 
 /// One page of the process guide, rendered.
 #[derive(Clone, Debug, PartialEq, Eq)]

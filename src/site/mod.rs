@@ -10,7 +10,6 @@ pub mod ical;
 pub mod links;
 pub mod live;
 pub mod load;
-pub mod markdown;
 pub mod output;
 pub mod pages;
 pub mod render;

@@ -763,7 +763,7 @@ fn sitemap(site: &Site, config: &SiteConfig, releases: &[ReleaseDates]) -> Strin
     );
     for path in paths {
         out.push_str("  <url><loc>");
-        out.push_str(&super::markdown::escape_attr(&format!(
+        out.push_str(&crate::markdown::escape_attr(&format!(
             "{}{path}",
             config.base_url
         )));

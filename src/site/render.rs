@@ -20,8 +20,8 @@ use crate::status::{self, Status};
 use crate::theme::Theme;
 
 use super::guide::GuidePage;
-use super::markdown;
 use super::output::Tree;
+use crate::markdown;
 
 /// Like minijinja's `context!`, but any `Serialize` value may be given.
 #[macro_export]

@@ -12,7 +12,7 @@ use anyhow::{Context as _, anyhow};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
-use super::markdown::{self, escape_attr};
+use crate::markdown::{self, escape_attr};
 
 /// The folder of the index inside the site.
 pub const DIR: &str = "pagefind";
