@@ -10,6 +10,7 @@ mod generated;
 mod guard;
 mod hardening;
 mod html;
+mod live;
 mod new;
 mod readme;
 mod runs;
