@@ -2,7 +2,7 @@
 //! tool accepts, with requests in every state, or the figures describe a refused build.
 
 #[path = "../../benches/support/corpus.rs"]
-mod corpus;
+pub mod corpus;
 
 use std::collections::BTreeMap;
 

@@ -4,15 +4,13 @@
 //!
 //! The search index is left out: serve brings it up to date in the background, after pages.
 
-#[path = "../../benches/support/corpus.rs"]
-mod corpus;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use jobgate::site::live::{Changes, LiveSite};
 
 use super::common::{TempSite, repo_root, tree};
+use super::generated::corpus;
 
 const BASE_URL: &str = "https://example.org/jobs/";
 
