@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod guard;
 pub mod month;
+pub mod record;
 pub mod request;
 pub mod site;
 pub mod status;
