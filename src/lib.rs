@@ -13,6 +13,7 @@ pub mod guard;
 pub mod month;
 pub mod record;
 pub mod request;
+pub mod runsheet;
 pub mod site;
 pub mod status;
 pub mod theme;
