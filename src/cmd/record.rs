@@ -130,7 +130,9 @@ pub fn run(args: RecordArgs) -> anyhow::Result<Outcome> {
     let text = match document.append_run(&fields) {
         Ok(text) => text,
         Err(e) => {
-            return Ok(Refusal::new(format!("cannot add the run to {}: {e}", target.file)).report());
+            return Ok(
+                Refusal::new(format!("cannot add the run to {}: {e}", target.file)).report(),
+            );
         }
     };
     let (request, status) = match edit::write(&target, &text)? {

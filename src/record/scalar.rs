@@ -46,8 +46,8 @@ fn is_writable(c: char) -> bool {
 }
 
 /// The header (`|`, `|-`, `|+`, with an indentation indicator when needed) and the content
-/// lines of `text` (already [`clean`]ed), each indented by `indent` spaces and ended by `eol`;
-/// empty lines carry no spaces. The header comes without a line end.
+/// lines of `text` (already [`clean`]ed), each indented by `indent` spaces (two more than its
+/// key) and ended by `eol`; empty lines carry no spaces. The header comes without a line end.
 pub fn block(text: &str, indent: usize, eol: &str) -> (String, String) {
     let body = text.trim_end_matches('\n');
     let trailing = text.len() - body.len();
@@ -60,11 +60,12 @@ pub fn block(text: &str, indent: usize, eol: &str) -> (String, String) {
     // begins with a space or an empty line comes first (lines of spaces count as not empty).
     let needs_indicator = text.starts_with(' ') || text.starts_with('\n') || body.is_empty();
     let header = if needs_indicator {
-        format!("|{}{chomp}", indent.min(9))
+        // The indicator counts from the parent key, which stands two columns left.
+        format!("|2{chomp}")
     } else {
         format!("|{chomp}")
     };
-    let pad = " ".repeat(indent.min(9));
+    let pad = " ".repeat(indent);
     let mut lines = String::with_capacity(text.len() + text.len() / 8);
     if !body.is_empty() {
         for line in body.split('\n') {

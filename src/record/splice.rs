@@ -214,9 +214,23 @@ impl<'t> Document<'t> {
         let pad = " ".repeat(column);
         let mut edits = Vec::new();
         let mut missing = String::new();
-        match range_of("outcome_verified") {
-            Some((s, e)) => edits.push((s, e, verified)),
-            None => missing.push_str(&format!("{pad}{verified}")),
+        let verified_node = keys
+            .iter()
+            .find(|(k, _)| k.name == "outcome_verified")
+            .map(|(_, n)| n);
+        match (range_of("outcome_verified"), verified_node) {
+            // A one-line value is replaced alone, so a comment after it stays.
+            (Some(_), Some(node))
+                if node.span.len > 0
+                    && matches!(node.value, Value::Bool(_))
+                    && !self.text[node.span.offset..node.span.offset + node.span.len]
+                        .contains('\n') =>
+            {
+                let (s, e) = (node.span.offset, node.span.offset + node.span.len);
+                edits.push((s, e, "true".to_owned()));
+            }
+            (Some((s, e)), _) => edits.push((s, e, verified)),
+            (None, _) => missing.push_str(&format!("{pad}{verified}")),
         }
         match range_of("evidence") {
             Some((s, e)) => edits.push((s, e, evidence_written)),
@@ -457,5 +471,110 @@ mod tests {
             doc.verify_run(1, "seen").unwrap(),
             "runs:\n  - on: 2026-01-01\n    outcome_verified: false\n    notes: n\n  - on: 2026-01-02\n    outcome_verified: true\n    evidence: |-\n      seen\n"
         );
+    }
+
+    /// A small seeded generator (xorshift64*), so failures can be replayed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "0",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "#",
+        " #",
+        ":",
+        ": ",
+        "- ",
+        "-",
+        "'",
+        "\"",
+        "\\",
+        "|",
+        ">",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        "&a",
+        "*a",
+        "!",
+        "%",
+        "@",
+        "`",
+        "---",
+        "...",
+        "é",
+        "字",
+        "🙂",
+        "\u{a0}",
+        "? ",
+        "EXP PROCESSED ERROR: \"('exp_1', x)\": 1",
+    ];
+
+    fn random_text(rng: &mut Rng) -> String {
+        let len = rng.below(40);
+        (0..len).map(|_| PIECES[rng.below(PIECES.len())]).collect()
+    }
+
+    #[test]
+    fn random_output_round_trips_through_record_and_the_parser() {
+        let base = include_str!(
+            "../../tests/fixtures/valid/requests/audit-skill-rubric-explanations.yaml"
+        );
+        let crlf = base.replace('\n', "\r\n");
+        let mut rng = Rng(0x5EED_1234_ABCD_0001);
+        for round in 0..500 {
+            let stdout = scalar::clean(&random_text(&mut rng)).unwrap();
+            let stderr = scalar::clean(&random_text(&mut rng)).unwrap();
+            let evidence = scalar::clean(&random_text(&mut rng)).unwrap();
+            let text = if round % 3 == 0 { crlf.as_str() } else { base };
+            let doc = Document::parse(text, "t.yaml").unwrap();
+            let fields = [
+                ("on", plain("2026-11-28")),
+                ("server", plain("backup")),
+                ("by", plain("seanlip")),
+                ("result", plain("error")),
+                ("stdout", Field::Text(stdout.clone())),
+                ("stderr", Field::Text(stderr.clone())),
+                ("outcome_verified", plain("false")),
+            ];
+            let written = doc.append_run(&fields).unwrap();
+            assert!(written.starts_with(text), "round {round}");
+            let verified = Document::parse(&written, "t.yaml")
+                .unwrap_or_else(|d| panic!("round {round}: {} in {stdout:?}", d.message))
+                .verify_run(0, &evidence)
+                .unwrap();
+            let (request, found) = crate::request::parse(verified.as_bytes(), "t.yaml");
+            let request = request.unwrap_or_else(|| panic!("round {round}: {found:?}\n{stdout:?}"));
+            let run = &request.runs[0];
+            assert_eq!(*run.stdout, stdout, "round {round}");
+            assert_eq!(*run.stderr, stderr, "round {round}");
+            assert!(run.outcome_verified);
+            assert_eq!(
+                run.evidence.as_deref().map(String::as_str),
+                Some(evidence.as_str()),
+                "round {round}"
+            );
+        }
     }
 }

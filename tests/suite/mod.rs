@@ -12,6 +12,7 @@ mod hardening;
 mod html;
 mod new;
 mod readme;
+mod record;
 mod schema;
 mod serve;
 mod xss;
