@@ -53,9 +53,9 @@ pub fn build<'a>(
             at_risk: status.fit == Some(Fit::AtRisk),
             next_action: status.next_action.clone(),
         };
-        match status.state {
-            State::Scheduled if status.run_weekend == weekend => planned.push(entry),
-            State::Overdue | State::Submitted => apart.push(entry),
+        match planned_weekend(loaded, status.state) {
+            _ if matches!(status.state, State::Overdue | State::Submitted) => apart.push(entry),
+            Some(w) if w == weekend => planned.push(entry),
             _ => {}
         }
     }
@@ -71,8 +71,8 @@ pub fn build<'a>(
     }
 }
 
-/// Every weekend start from four weeks before `today`'s weekend to eight after it that has a
-/// planned run.
+/// Every weekend from four weeks before this weekend to eight after it that has a request
+/// planned for it.
 pub fn weekends_with_runs(
     requests: &[Loaded],
     config: &SiteConfig,
@@ -83,20 +83,21 @@ pub fn weekends_with_runs(
     let to = current + chrono::Days::new(56);
     let mut weekends: Vec<NaiveDate> = requests
         .iter()
-        .filter_map(|l| {
-            let status = status::derive(&l.request, config, today);
-            (status.state == State::Scheduled).then_some(status.run_weekend)
-        })
-        .chain(
-            requests
-                .iter()
-                .filter_map(|l| l.request.scheduled.as_ref().map(|s| *s.weekend)),
-        )
+        .filter_map(|l| planned_weekend(l, status::derive(&l.request, config, today).state))
         .filter(|w| *w >= from && *w <= to)
         .collect();
     weekends.sort();
     weekends.dedup();
     weekends
+}
+
+/// The weekend a request is planned for: its scheduled weekend, unless it is withdrawn,
+/// overdue or not scheduled.
+fn planned_weekend(loaded: &Loaded, state: State) -> Option<NaiveDate> {
+    match state {
+        State::Withdrawn | State::Overdue | State::Submitted => None,
+        _ => loaded.request.scheduled.as_ref().map(|s| *s.weekend),
+    }
 }
 
 /// The line to paste after running the request's jobs.
@@ -223,7 +224,8 @@ pub fn markdown(sheet: &Sheet) -> String {
     out
 }
 
-fn instructions(loaded: &Loaded) -> [(&'static str, &str); 4] {
+/// The four instructions, labelled, in the order a run needs them.
+pub fn instructions(loaded: &Loaded) -> [(&'static str, &str); 4] {
     let i = &loaded.request.instructions;
     [
         ("How to verify", i.verify.as_str()),
