@@ -294,3 +294,47 @@ pub fn verified_summary(run: &Run) -> String {
         _ => "The outcome is not verified yet.\n".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request_with_run(run: &str) -> Request {
+        let base = include_str!(
+            "../../tests/fixtures/valid/requests/audit-skill-rubric-explanations.yaml"
+        );
+        let text = format!("{base}runs:\n{run}");
+        let (request, found) = crate::request::parse(text.as_bytes(), "t.yaml");
+        request.unwrap_or_else(|| panic!("{found:?}"))
+    }
+
+    #[test]
+    fn the_message_quotes_the_lines_that_match_no_pattern() {
+        let request = request_with_run(
+            "  - on: 2026-11-28\n    server: backup\n    by: seanlip\n    result: success\n    \
+             stdout: |\n      SKILL PROCESSED SUCCESS: 3\n      SKILL SKIPPED: ```odd```\n    \
+             stderr: |\n      Traceback: boom\n",
+        );
+        let run = request.runs.last().unwrap();
+        assert_eq!(
+            output_summary(&request, run),
+            "**The output does not match the expected patterns.**\n\n\
+             These stdout lines match no success pattern:\n\n````\nSKILL SKIPPED: ```odd```\n````\n\n\
+             The job printed on stderr:\n\n```\nTraceback: boom\n```\n"
+        );
+    }
+
+    #[test]
+    fn the_result_is_derived_only_when_the_output_says_it() {
+        let request = request_with_run("  []\n");
+        let ok = "SKILL PROCESSED SUCCESS: 3\n";
+        let err = "SKILL PROCESSED ERROR: \"x\": 1\n";
+        assert_eq!(derive_result(&request, ok, ""), Some(RunResult::Success));
+        assert_eq!(derive_result(&request, ok, "\n"), Some(RunResult::Success));
+        assert_eq!(derive_result(&request, ok, err), Some(RunResult::Failure));
+        assert_eq!(derive_result(&request, "", err), Some(RunResult::Failure));
+        assert_eq!(derive_result(&request, "odd\n", ""), None);
+        assert_eq!(derive_result(&request, ok, "Traceback\n"), None);
+        assert_eq!(derive_result(&request, "", ""), None);
+    }
+}

@@ -749,3 +749,97 @@ fn the_runsheet_lists_planned_requests_with_their_record_line() {
     );
     assert!(markdown.stdout.contains("### How to debug a failed run\n"));
 }
+
+#[test]
+fn the_site_has_a_printable_run_sheet_linked_from_the_home_page_and_the_sitemap() {
+    let site = site_with("record-crlf.before.yaml");
+    let run = site.build("public");
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = site.read("public/runs/2026-11-28/index.html");
+    assert!(
+        page.contains("<h1>Run sheet: 28 Nov 2026 – 29 Nov 2026</h1>"),
+        "{page}"
+    );
+    assert!(page.contains(
+        "<h2 id=\"run-audit-skill-rubric-explanations\"><a href=\"../../jobs/audit-skill-rubric-explanations/index.html\">"
+    ));
+    assert!(page.contains(
+        "<pre class=\"record-line\" tabindex=\"0\"><code>jobgate record audit-skill-rubric-explanations --stdout stdout.txt --stderr stderr.txt</code></pre>"
+    ));
+    assert!(page.contains("<pre class=\"patterns\" tabindex=\"0\">SKILL PROCESSED ERROR: &quot;&lt;any&gt;&quot;: &lt;n&gt;\n</pre>"), "{page}");
+    // The approved request was planned for 14 Nov, within the four weeks shown back.
+    let past = site.read("public/runs/2026-11-14/index.html");
+    assert!(past.contains("Migrate TopicSummaryModel to schema version 5"));
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains(
+            "<p><a href=\"runs/2026-11-28/index.html\">Run sheet for this weekend</a></p>"
+        ),
+        "{home}"
+    );
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/jobs/runs/2026-11-28/</loc>"));
+    assert!(site.read("public/style.css").contains("@media print"));
+}
+
+#[test]
+fn output_may_come_from_standard_input_but_not_as_other_bytes_than_text() {
+    use std::io::Write as _;
+    let site = site_with("record-crlf.before.yaml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jobgate"))
+        .args([
+            "record",
+            ID,
+            "--stdout",
+            "-",
+            "--by",
+            "seanlip",
+            "--today",
+            "2026-11-28",
+            "--root",
+        ])
+        .arg(site.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&record_fixture("success-stdout.txt"))
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let text = String::from_utf8(bytes(&site)).unwrap();
+    assert!(
+        text.contains("    stdout: |\r\n      SKILL PROCESSED SUCCESS: 12\r\n"),
+        "{text}"
+    );
+
+    let site = site_with("record-crlf.before.yaml");
+    std::fs::write(site.path().join("inputs/latin1.txt"), b"caf\xe9\n").unwrap();
+    refused_in(
+        &site,
+        &[
+            "record",
+            ID,
+            "--stdout",
+            "inputs/latin1.txt",
+            "--result",
+            "error",
+            "--by",
+            "seanlip",
+            "--today",
+            "2026-11-28",
+        ],
+        "error: the stdout is not UTF-8 text\n",
+    );
+}
+
+fn refused_in(site: &TempSite, args: &[&str], message: &str) {
+    let old = bytes(site);
+    let run = site.run(args);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.starts_with(message), "{}", run.stderr);
+    assert_eq!(bytes(site), old);
+}
