@@ -62,7 +62,7 @@ impl<'t> Document<'t> {
     /// The position just after the `:` of top-level entry `index`.
     fn after_colon(&self, index: usize) -> usize {
         let key = &self.entries[index].0;
-        let from = key.span.offset + key.span.len.max(key.name.len().min(1));
+        let from = key.span.offset + key.span.len;
         from + self.text[from..].find(':').map_or(0, |i| i + 1)
     }
 

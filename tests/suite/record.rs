@@ -843,3 +843,27 @@ fn refused_in(site: &TempSite, args: &[&str], message: &str) {
     assert!(run.stderr.starts_with(message), "{}", run.stderr);
     assert_eq!(bytes(site), old);
 }
+
+#[test]
+fn verify_refuses_a_run_written_in_flow_style() {
+    let site = site_with("record-flow-runs.before.yaml");
+    let text = String::from_utf8(bytes(&site))
+        .unwrap()
+        .replace("server: test", "server: backup");
+    std::fs::write(site.path().join(FILE), text).unwrap();
+    refused_in(
+        &site,
+        &[
+            "verify",
+            ID,
+            "--evidence",
+            "seen",
+            "--by",
+            "seanlip",
+            "--today",
+            "2026-11-29",
+        ],
+        "error: cannot edit the run in requests/audit-skill-rubric-explanations.yaml: the run is \
+         written in flow style (`{on: …}`); write it as a block to let `verify` edit it\n",
+    );
+}
