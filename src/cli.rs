@@ -35,6 +35,139 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the JSON Schema of a request file.
     Schema,
+    /// Acknowledge a request and plan its run weekend (writes `scheduled`).
+    Schedule(ScheduleArgs),
+    /// Record a run of a request's jobs with its output (appends to `runs`).
+    Record(RecordArgs),
+    /// Mark the latest backup run's outcome as verified, with the evidence.
+    Verify(VerifyArgs),
+    /// Approve a request that passed on the backup server for a release (writes `approval`).
+    Approve(ApproveArgs),
+    /// Withdraw a request (writes `withdrawn`).
+    Withdraw(WithdrawArgs),
+    /// The coordinator's list of what runs on a weekend.
+    Runsheet(RunsheetArgs),
+}
+
+/// Options shared by the commands that write the record of one request.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The request id (the file is requests/ID.yaml).
+    pub id: String,
+    /// Your GitHub handle. Default: $JOBGATE_HANDLE, else `git config github.user`.
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Print only the update message (markdown), not the new state.
+    #[arg(long)]
+    pub message_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// The first day (a run day) of the weekend the run is planned for (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub weekend: NaiveDate,
+    /// The day of the acknowledgment. Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResultArg {
+    Success,
+    Failure,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServerArg {
+    Backup,
+    Test,
+    Production,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// The file holding the job's standard output, or `-` for standard input.
+    #[arg(long)]
+    pub stdout: PathBuf,
+    /// The file holding the job's standard error, or `-` for standard input. Default: empty.
+    #[arg(long)]
+    pub stderr: Option<PathBuf>,
+    /// The one job of `jobs` this run ran. Default: the run covers all of them, in order.
+    #[arg(long)]
+    pub job: Option<String>,
+    /// How the run ended. Default: derived from the output and the expected patterns.
+    #[arg(long, value_enum)]
+    pub result: Option<ResultArg>,
+    /// Where the job ran.
+    #[arg(long, value_enum, default_value = "backup")]
+    pub server: ServerArg,
+    /// The day of the run. Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub on: Option<NaiveDate>,
+    /// The outcome was already checked by other means (give --evidence).
+    #[arg(long)]
+    pub verified: bool,
+    /// How the outcome was checked (markdown), or @FILE to read it from a file.
+    #[arg(long)]
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// How the outcome was checked (markdown), or @FILE to read it from a file.
+    #[arg(long)]
+    pub evidence: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// The release approved for (YYYY-MM). Default: the request's target release.
+    #[arg(long, value_parser = parse_month)]
+    pub release: Option<Month>,
+    /// The day of the approval. Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct WithdrawArgs {
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Why the request is withdrawn (markdown).
+    #[arg(long)]
+    pub reason: String,
+    /// The day of the withdrawal. Default: today.
+    #[arg(long, value_parser = parse_date)]
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunsheetFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsheetArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The first day of the weekend. Default: this weekend (the next one on a weekday).
+    #[arg(long, value_parser = parse_date)]
+    pub weekend: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RunsheetFormat,
 }
 
 /// Options shared by every command that reads a site.

@@ -6,11 +6,12 @@
 //! 2. [`config`] (site settings and policy);
 //! 3. [`calendar`] (date math from the policy);
 //! 4. [`request`] (schema, parsing, patterns, runs, rules);
-//! 5. [`status`] (derived state and release fit);
+//! 5. [`status`] (derived state and release fit) and [`runsheet`] (the coordinator's list);
 //!
 //! these five are the pure core: they take text and dates, never files or the clock, and build
 //! without the `site` feature (for the browser). Above them, with the `site` feature (on by
-//! default): [`guard`] (who may change what, against a git base), [`theme`], [`site`] (load,
+//! default): [`guard`] (who may change what, against a git base), [`record`] (the roles'
+//! commands' in-place edits), [`theme`], [`site`] (load,
 //! render, write), [`cli`] and [`cmd`] (one file per subcommand).
 
 pub mod calendar;
@@ -24,7 +25,10 @@ pub mod diagnostics;
 pub mod guard;
 pub mod markdown;
 pub mod month;
+#[cfg(feature = "site")]
+pub mod record;
 pub mod request;
+pub mod runsheet;
 #[cfg(feature = "site")]
 pub mod site;
 pub mod status;

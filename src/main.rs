@@ -20,6 +20,12 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Schema => cmd::schema::run(),
+        Command::Schedule(args) => cmd::schedule::run(args),
+        Command::Record(args) => cmd::record::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Approve(args) => cmd::approve::run(args),
+        Command::Withdraw(args) => cmd::withdraw::run(args),
+        Command::Runsheet(args) => cmd::runsheet::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

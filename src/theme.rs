@@ -29,6 +29,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/404.html",
     "templates/releases.html",
     "templates/release.html",
+    "templates/runs.html",
     "templates/feed.xml",
     "templates/badge.svg",
     "templates/search.html",

@@ -33,6 +33,11 @@ function pagesOf(site) {
     .sort();
   const guide = guides.includes('requesting-a-test') ? 'requesting-a-test' : guides[0];
   const release = read('api/releases.json').find((r) => r.requests.length > 0);
+  // A run sheet, when some weekend has planned runs (the newest, which is nearest today).
+  const runsDir = path.join(site, 'runs');
+  const sheets = fs.existsSync(runsDir)
+    ? fs.readdirSync(runsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+    : [];
   if (!job || !guide || !release) throw new Error('the site has no job, guide page or release');
   return [
     ['home', ''],
@@ -41,6 +46,7 @@ function pagesOf(site) {
     ['job', `jobs/${job.id}/`],
     ['releases', 'releases/'],
     ['release', `releases/${release.release}/`],
+    ...(sheets.length ? [['runsheet', `runs/${sheets[sheets.length - 1]}/`]] : []),
     // A word in guide pages and in job pages, so that the search finds pages of both kinds.
     ['search', 'search/index.html?q=exploration'],
   ];

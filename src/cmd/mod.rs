@@ -1,12 +1,19 @@
 //! One short file per subcommand: turn arguments into options, call the library, print.
 
+pub mod approve;
 pub mod build;
 pub mod calendar;
 pub mod check;
+pub mod edit;
 pub mod new;
+pub mod record;
+pub mod runsheet;
+pub mod schedule;
 pub mod schema;
 pub mod serve;
 pub mod status;
+pub mod verify;
+pub mod withdraw;
 
 use std::io::IsTerminal as _;
 use std::path::Path;

@@ -199,6 +199,10 @@ impl LiveSite {
         if jobs.is_none() {
             search::write(&records, &tree)?;
             tree.prune()?;
+        } else {
+            // Listing pages are all written even by a partial render; one that is no longer
+            // needed (a release nobody targets, a weekend with no run left) must go too.
+            tree.prune_under(pages::LIST_FOLDERS)?;
         }
         self.search_stale = jobs.is_some();
         (rebuild.rendered, rebuild.changed) = tree.counts();

@@ -182,6 +182,25 @@ impl Tree {
     }
 }
 
+impl Tree {
+    /// Like [`Tree::prune`], inside the folders `folders` only: for a render that writes every
+    /// page of those folders but not every page of the site.
+    pub fn prune_under(&self, folders: &[&str]) -> anyhow::Result<usize> {
+        let ledger = self.ledger();
+        let mut removed = 0;
+        for folder in folders {
+            let dir = self.dir.join(folder);
+            if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+                continue;
+            }
+            if !prune_dir(&dir, &format!("{folder}/"), &ledger.files, &mut removed)? {
+                fs::remove_dir(&dir).with_context(|| format!("removing {}", dir.display()))?;
+            }
+        }
+        Ok(removed)
+    }
+}
+
 /// Walks `dir` (the folder `prefix` of the tree) and removes what `keep` does not name.
 /// Returns whether anything is left in it.
 fn prune_dir(

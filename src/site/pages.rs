@@ -239,6 +239,9 @@ pub fn shown_releases(site: &Site, config: &SiteConfig, today: NaiveDate) -> Vec
         .collect()
 }
 
+/// The folders whose every page lists requests: every render writes all of them.
+pub const LIST_FOLDERS: &[&str] = &["jobs/state", "jobs/release", "releases", "runs"];
+
 /// Which pages a render writes.
 #[derive(Clone, Copy, Debug)]
 pub struct Scope<'a> {
@@ -296,6 +299,8 @@ pub fn write_all(
     let jobs = job_views(site, config, today, pieces);
     let rows: Vec<Row> = jobs.iter().map(row).collect();
     let releases = shown_releases(site, config, today);
+    let run_weekends = crate::runsheet::weekends_with_runs(&site.requests, config, today);
+    let run_weekends = &run_weekends;
     let release_months: Vec<String> = {
         let mut m: Vec<String> = rows.iter().map(|r| r.target_release.clone()).collect();
         m.sort();
@@ -346,6 +351,7 @@ pub fn write_all(
             days_left => (next.cutoff - today).num_days(),
             weekend => weekend,
             weekend_end => calendar::weekend_end(&config.policy, weekend),
+            runsheet => run_weekends.contains(&weekend).then(|| format!("runs/{weekend}/")),
             this_weekend => &this_weekend,
             attention => &attention,
             attention_items => attention_items,
@@ -475,6 +481,17 @@ pub fn write_all(
             })
         }));
     }
+    // Run sheets, one per weekend with planned runs.
+    for weekend in run_weekends.iter().copied() {
+        pages.push(Page::new(
+            format!("runs/{weekend}/"),
+            "runs.html",
+            move || {
+                let sheet = crate::runsheet::build(&site.requests, config, today, weekend);
+                runsheet_context(nav, &sheet)
+            },
+        ));
+    }
     let search_parts: Vec<String> = (2..=search::parts(site.guide.len() + jobs.len()))
         .map(search::part_dir)
         .collect();
@@ -489,7 +506,9 @@ pub fn write_all(
     let ids: Vec<&str> = site.requests.iter().map(|l| l.id.as_str()).collect();
     let ids = &ids;
     let files: [(&str, &(dyn Fn() -> anyhow::Result<String> + Sync)); 5] = [
-        ("sitemap.xml", &|| Ok(sitemap(site, config, &releases))),
+        ("sitemap.xml", &|| {
+            Ok(sitemap(site, config, &releases, run_weekends))
+        }),
         ("calendar.ics", &|| {
             let events = pieces.get(Piece::CalendarEvent, ids, |i| {
                 Ok(ical::run_event(&site.requests[i], host, today).unwrap_or_default())
@@ -748,7 +767,12 @@ fn month_grids(config: &SiteConfig, releases: &[ReleaseDates], today: NaiveDate)
         .collect()
 }
 
-fn sitemap(site: &Site, config: &SiteConfig, releases: &[ReleaseDates]) -> String {
+fn sitemap(
+    site: &Site,
+    config: &SiteConfig,
+    releases: &[ReleaseDates],
+    run_weekends: &[NaiveDate],
+) -> String {
     let mut paths = vec![
         String::new(),
         "guide/".into(),
@@ -758,6 +782,7 @@ fn sitemap(site: &Site, config: &SiteConfig, releases: &[ReleaseDates]) -> Strin
     paths.extend(site.guide.iter().map(|p| format!("guide/{}/", p.slug)));
     paths.extend(site.requests.iter().map(|l| format!("jobs/{}/", l.id)));
     paths.extend(releases.iter().map(|r| format!("releases/{}/", r.release)));
+    paths.extend(run_weekends.iter().map(|w| format!("runs/{w}/")));
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -771,4 +796,57 @@ fn sitemap(site: &Site, config: &SiteConfig, releases: &[ReleaseDates]) -> Strin
     }
     out.push_str("</urlset>\n");
     out
+}
+
+/// What `runs.html` sees: the planned requests with their instructions rendered, and the
+/// requests listed apart.
+fn runsheet_context<N: Serialize>(nav: N, sheet: &crate::runsheet::Sheet) -> Value {
+    let planned: Vec<Value> = sheet
+        .planned
+        .iter()
+        .map(|entry| {
+            let r = &entry.loaded.request;
+            let instructions: Vec<Value> = crate::runsheet::instructions(entry.loaded)
+                .iter()
+                .map(|(label, text)| {
+                    crate::ctx! { label => label, text => text }
+                })
+                .collect();
+            crate::ctx! {
+                id => entry.loaded.id,
+                title => r.title.as_str(),
+                essential => r.essential,
+                at_risk => entry.at_risk,
+                state => entry.state.as_str(),
+                state_label => entry.state.label(),
+                jobs => r.jobs.iter().map(|j| j.as_str()).collect::<Vec<_>>(),
+                instructions => instructions,
+                success => r.output.success.expected.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                failure => r.output.failure.expected.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                record_line => crate::runsheet::record_line(entry.loaded),
+            }
+        })
+        .collect();
+    let apart: Vec<Value> = sheet
+        .apart
+        .iter()
+        .map(|entry| {
+            crate::ctx! {
+                id => entry.loaded.id,
+                title => entry.loaded.request.title.as_str(),
+                essential => entry.loaded.request.essential,
+                state => entry.state.as_str(),
+                state_label => entry.state.label(),
+                next_action => entry.next_action,
+            }
+        })
+        .collect();
+    crate::ctx! {
+        nav => nav,
+        weekend => sheet.weekend,
+        weekend_end => sheet.weekend_end,
+        results_due => sheet.results_due,
+        planned => planned,
+        apart => apart,
+    }
 }

@@ -51,7 +51,7 @@ fn edit(site: &TempSite, rng: &mut Rng, step: usize) -> Vec<String> {
     let files = request_files(site.path());
     let file = files[rng.below(files.len())].clone();
     let text = site.read(&file);
-    match rng.below(13) {
+    match rng.below(14) {
         // A value changes.
         0 | 1 => {
             let title = format!("title: 'Edited title {step} of {}'", id_of(&file));
@@ -107,6 +107,21 @@ fn edit(site: &TempSite, rng: &mut Rng, step: usize) -> Vec<String> {
                 ),
             );
             vec![other]
+        }
+        // A request moves to a release nobody else targets.
+        13 => {
+            let moved: Vec<String> = text
+                .lines()
+                .map(|l| {
+                    if l.starts_with("target_release: ") {
+                        "target_release: \"2027-06\"".to_owned()
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect();
+            site.write(&file, &(moved.join("\n") + "\n"));
+            vec![file]
         }
         // A request is added, removed or renamed.
         5 => {

@@ -13,6 +13,7 @@ mod html;
 mod live;
 mod new;
 mod readme;
+mod record;
 mod runs;
 mod schema;
 mod serve;
