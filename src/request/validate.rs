@@ -152,8 +152,12 @@ impl Check<'_> {
     /// JG106, JG104 and JG207 for the title: one short, real line.
     fn title(&mut self) {
         let title = &self.request.title;
+        // Tested as written, not trimmed: a carriage return at either end breaks a feed or a
+        // calendar line as surely as one in the middle. Only the one line end that a block
+        // scalar (`title: |`) adds is not part of the title.
+        let written = title.strip_suffix('\n').unwrap_or(&title.value);
         let text = title.trim();
-        if text.contains(['\n', '\r']) {
+        if written.contains(['\n', '\r']) {
             self.report_with_help(
                 Code::MultilineTitle,
                 title.span,

@@ -18,12 +18,21 @@ fn event(
     stamp: chrono::DateTime<Utc>,
 ) -> Event {
     Event::new()
-        .uid(&uid)
+        .uid(&one_line(&uid))
         .timestamp(stamp)
         .all_day(day)
-        .summary(&summary)
-        .description(&description)
+        .summary(&one_line(&summary))
+        .description(&one_line(&description))
         .done()
+}
+
+/// `text` with every control character (a bare CR or LF above all, which would end the
+/// content line early) turned into a space. Checked requests never hold one in these fields;
+/// this keeps the calendar well-formed whatever reaches it.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The last line of a calendar.
@@ -131,6 +140,29 @@ pub fn host_of(base_url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found while hardening the calendar: a title that begins with a carriage return passed
+    /// the check (it was trimmed first) and ended its SUMMARY line early.
+    #[test]
+    fn no_text_ends_a_calendar_line_early() {
+        let stamp = stamp(NaiveDate::from_ymd_opt(2026, 11, 27).expect("a real day"));
+        let day = NaiveDate::from_ymd_opt(2026, 11, 28).expect("a real day");
+        let mut calendar = Calendar::new();
+        calendar.push(event(
+            "uid\r@host".into(),
+            day,
+            "\rBackup run:\n a\u{b}title\r\n".into(),
+            "line\rbreak".into(),
+            stamp,
+        ));
+        let text = calendar.done().to_string();
+        let bare = text.replace("\r\n", "");
+        assert!(!bare.contains(['\r', '\n']), "{text:?}");
+        assert!(
+            text.contains("SUMMARY: Backup run:  a title  \r\n"),
+            "{text:?}"
+        );
+    }
 
     /// This repository's site, with scheduled and withdrawn requests.
     #[test]

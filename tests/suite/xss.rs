@@ -237,6 +237,8 @@ fn assert_published_safely(out: &Path, control: &Path, site: &SiteEntry) {
             assert_badge_is_safe(&text, &context);
         } else if name.ends_with(".xml") {
             roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{context}: {e}"));
+        } else if name == "calendar.ics" {
+            assert_calendar(&text, &context);
         } else if name.ends_with(".json") {
             serde_json::from_str::<serde_json::Value>(&text)
                 .unwrap_or_else(|e| panic!("{context}: {e}"));
@@ -273,6 +275,35 @@ fn assert_published_safely(out: &Path, control: &Path, site: &SiteEntry) {
     }
     assert_feed(&read("feed.xml"), site);
     assert_api(&read("api/requests.json"), site);
+}
+
+/// The calendar as an independent parser (the `ical` crate) reads it: well-formed, and no
+/// line of it ended early by a bare carriage return or line feed from a request.
+fn assert_calendar(text: &str, context: &str) {
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'\r' => assert_eq!(bytes.get(i + 1), Some(&b'\n'), "{context}: bare CR at {i}"),
+            b'\n' => assert_eq!(
+                i.checked_sub(1).map(|j| bytes[j]),
+                Some(b'\r'),
+                "{context}: bare LF at {i}"
+            ),
+            _ => {}
+        }
+    }
+    let mut parsed = 0;
+    for calendar in ical::IcalParser::new(std::io::BufReader::new(bytes)) {
+        let calendar = calendar.unwrap_or_else(|e| panic!("{context}: {e}"));
+        for event in &calendar.events {
+            for property in &event.properties {
+                let value = property.value.as_deref().unwrap_or_default();
+                assert!(!value.contains(['\r', '\n']), "{context}: {property:?}");
+            }
+        }
+        parsed += 1;
+    }
+    assert_eq!(parsed, 1, "{context}: one calendar");
 }
 
 fn assert_html_is_safe(page: &str, control: &str, context: &str) {
