@@ -92,6 +92,7 @@ codes! {
     FrontMatter = "JG501", Error, "A guide page lacks front matter, or it has unknown or missing fields.";
     BrokenLink = "JG502", Error, "A guide link points at a missing page, anchor or request.";
     BadConfig = "JG601", Error, "`content/site.yaml` has a missing or invalid setting.";
+    ThemeCollision = "JG602", Error, "A theme file would replace a page or file the build writes (`index.html`, `api/`, `jobs/`...).";
 }
 
 impl Code {

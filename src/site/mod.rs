@@ -13,6 +13,7 @@ pub mod load;
 pub mod output;
 pub mod pages;
 pub mod render;
+pub mod routes;
 pub mod search;
 
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! `jobgate build`: the pages a reader finds, atomic swaps and deterministic output.
 
-use super::common::{TempSite, tree};
+use super::common::{TODAY, TempSite, tree};
 
 const JOB: &str = "migrate-topic-summaries";
 
@@ -287,4 +287,52 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
             .read(&format!(".public.staging/jobs/{JOB}/index.html"))
             .contains("A retitled")
     );
+}
+
+/// Found by trying the site as an attacker would: a theme file at a generated path was
+/// published instead of the real page or file.
+#[test]
+fn a_theme_file_may_not_stand_in_for_a_generated_page() {
+    let site = TempSite::fixture("valid");
+    site.write("themes/default/static/api/requests.json", "[]");
+    site.write(
+        "themes/default/static/jobs/migrate-topic-summaries/index.html",
+        "<p>Approved!</p>",
+    );
+    site.write("themes/default/static/img/logo.svg", "<svg/>");
+    let run = site.run(&["check", "--today", TODAY, "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(&str, &str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "JG602",
+                "themes/default/static/api/requests.json",
+                "`themes/default/static/api/requests.json` would replace `api/requests.json`, \
+                 which the build writes itself"
+            ),
+            (
+                "JG602",
+                "themes/default/static/jobs/migrate-topic-summaries/index.html",
+                "`themes/default/static/jobs/migrate-topic-summaries/index.html` would replace \
+                 `jobs/migrate-topic-summaries/index.html`, which the build writes itself"
+            ),
+        ]
+    );
+    let built = site.build("public");
+    assert_eq!(built.code, 1, "{built:?}");
+    assert!(!site.path().join("public").exists());
 }
