@@ -36,7 +36,7 @@ pub const FOLDERS: &[&str] = &[
 /// inside it.
 pub fn is_generated(path: &str) -> bool {
     let first = path.split('/').next().unwrap_or_default();
-    ROOT_FILES.contains(&path) || FOLDERS.iter().any(|f| *f == first)
+    ROOT_FILES.contains(&path) || FOLDERS.contains(&first)
 }
 
 /// JG602 for each theme asset (by its path under `static/`) that would replace a generated
