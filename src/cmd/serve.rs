@@ -87,21 +87,34 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         .map(|a| a.port())
         .context("the server has no port")?;
     let base_url = format!("http://127.0.0.1:{port}/");
-    let (out, temporary) = match args.out {
-        Some(out) => (std::path::absolute(&out)?, false),
-        None => (
-            std::env::temp_dir().join(format!("jobgate-serve-{}", std::process::id())),
-            true,
-        ),
+    // Without --out, the pages go to a new folder of our own: created here, private to this
+    // user, and named so no other process can have prepared it (or links in it) beforehand.
+    let (out, private) = match &args.out {
+        Some(out) => (std::path::absolute(out)?, None),
+        None => {
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("jobgate-serve-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                builder.permissions(std::fs::Permissions::from_mode(0o700));
+            }
+            let dir = builder
+                .tempdir()
+                .context("creating a temporary folder for the pages")?;
+            (dir.path().to_owned(), Some(dir))
+        }
     };
-    if temporary {
+    if private.is_some() {
+        // Ctrl-C and SIGTERM alike remove the temporary folder before leaving.
         let folder = out.clone();
         ctrlc::set_handler(move || {
             let _ = std::fs::remove_dir_all(&folder);
             std::process::exit(0);
         })
-        .context("setting up Ctrl-C")?;
+        .context("setting up Ctrl-C and SIGTERM")?;
     }
+    let hosts = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
 
     let shared = Arc::new(Shared::default());
     let searches = Arc::new(AtomicU64::new(0));
@@ -126,10 +139,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let serving = Arc::clone(&shared);
     let files = out.clone();
     std::thread::spawn(move || {
+        let hosts = Arc::new(hosts);
         for request in server.incoming_requests() {
             let shared = Arc::clone(&serving);
             let files = files.clone();
-            std::thread::spawn(move || respond(request, &shared, &files));
+            let hosts = Arc::clone(&hosts);
+            std::thread::spawn(move || respond(request, &shared, &files, hosts.as_slice()));
         }
     });
     println!("serving {base_url} (Ctrl-C to stop); watching content/, requests/ and themes/");
@@ -314,10 +329,19 @@ fn new_to_the_terminal(
     (shown.into_iter().cloned().collect(), repeated.len())
 }
 
-fn respond(request: Request, shared: &Shared, files: &Path) {
+fn respond(request: Request, shared: &Shared, files: &Path, hosts: &[String]) {
     let url = request.url().to_owned();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    let response = if let Some(own) = path.strip_prefix(OWN) {
+    // Only this machine's own names for the server: a page elsewhere that makes the browser
+    // ask another name (DNS rebinding) gets nothing.
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase());
+    let response = if !host.is_some_and(|h| hosts.contains(&h)) {
+        text(421, "this server answers only for 127.0.0.1 and localhost")
+    } else if let Some(own) = path.strip_prefix(OWN) {
         own_endpoint(own, query, shared)
     } else if !matches!(
         request.method(),
@@ -358,7 +382,8 @@ fn page(path: &str, shared: &Shared, files: &Path) -> Reply {
     let mut file = files.join(&relative);
     if file.is_dir() {
         if !path.ends_with('/') && !path.is_empty() {
-            let location = format!("{path}/");
+            // One leading slash: `//jobs/` would send the browser to a host named `jobs`.
+            let location = format!("/{}/", path.trim_start_matches('/'));
             return Response::from_data(Vec::new())
                 .with_status_code(301)
                 .with_header(header("Location", &location));

@@ -50,10 +50,16 @@ fn serve(site: &TempSite) -> Served {
 
 /// `GET path` → (status, body).
 fn get(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = get_as(port, path, &format!("127.0.0.1:{port}"));
+    (status, body)
+}
+
+/// `GET path` with the given `Host` header → (status, headers, body).
+fn get_as(port: u16, path: &str, host: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -63,11 +69,8 @@ fn get(port: u16, path: &str) -> (u16, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_owned(), body.to_owned())
 }
 
 /// Asks for `path` until `wanted` holds, for at most 20 seconds.
@@ -159,4 +162,77 @@ fn open_pages_hear_about_a_rebuild() {
     let (status, script) = get(port, "/__jobgate/reload.js");
     assert_eq!(status, 200);
     assert!(script.contains("/__jobgate/wait?since="), "{script}");
+}
+
+#[test]
+fn only_this_machines_names_are_answered_and_redirects_stay_on_the_site() {
+    let site = TempSite::fixture("valid");
+    let served = serve(&site);
+    let port = served.port;
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        assert_eq!(get_as(port, "/", &host).0, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "127.0.0.1".to_owned(),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+    ] {
+        let (status, _, body) = get_as(port, "/", &host);
+        assert_eq!(status, 421, "{host}");
+        assert_eq!(body, "this server answers only for 127.0.0.1 and localhost");
+    }
+    let host = format!("127.0.0.1:{port}");
+    for path in ["//jobs", "///jobs", "/jobs"] {
+        let (status, head, _) = get_as(port, path, &host);
+        assert_eq!(status, 301, "{path}");
+        assert!(head.contains("\r\nLocation: /jobs/"), "{path}: {head}");
+    }
+}
+
+/// Found by trying serve as another user of the machine would: it reused a predictable
+/// `/tmp/jobgate-serve-<pid>` folder whoever owned it and wrote through links in it.
+#[cfg(unix)]
+#[test]
+fn without_out_the_pages_go_to_a_private_folder_removed_on_sigterm() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let site = TempSite::fixture("valid");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jobgate"))
+        .args(["serve", "--port", "0", "--today", TODAY, "--root"])
+        .arg(site.path())
+        .env("TMPDIR", tmp.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let folders: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let folder = &folders[0];
+    let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("jobgate-serve-"), "{name}");
+    assert_ne!(
+        name,
+        format!("jobgate-serve-{}", child.id()),
+        "not guessable"
+    );
+    let mode = std::fs::metadata(folder).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "private to its user: {mode:o}");
+    assert!(folder.join("index.html").is_file());
+    // SIGTERM, as a service manager or `kill` sends it.
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exited = child.wait().unwrap();
+    assert!(exited.success(), "{exited:?}");
+    assert!(!folder.exists(), "the folder is removed on SIGTERM");
 }
