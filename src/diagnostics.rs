@@ -71,6 +71,7 @@ codes! {
     Placeholder = "JG207", Error, "An instruction or description is empty or a placeholder (TODO, TBD, ...).";
     BadUrl = "JG208", Error, "A URL is not http(s), or a markdown link uses a scheme other than http(s), mailto or a relative path.";
     BadPattern = "JG209", Error, "An output pattern or test reference is malformed.";
+    PatternLimit = "JG210", Error, "An output list has more than 50 patterns, or a pattern more than 500 characters or 16 placeholders.";
     UnknownRequest = "JG301", Error, "`previous_request` names a request that does not exist.";
     BadWeekend = "JG302", Error, "The scheduled weekend is not a run day, or is before `submitted`.";
     RunOrder = "JG303", Error, "A run is dated before `submitted`, or runs are not in date order.";

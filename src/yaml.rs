@@ -49,6 +49,32 @@ impl Value {
     }
 }
 
+/// The most text one file may expand to, keys and values together, aliases included: four
+/// times the largest request file. A file that repeats a long string through aliases would
+/// otherwise cost memory without bound; stated in the README.
+pub const MAX_EXPANDED_BYTES: usize = 1 << 20;
+
+/// The words of the error that [`spend`] stops a parse with.
+const EXPANDED_TOO_FAR: &str = "expanded-text budget";
+
+thread_local! {
+    /// The text the file being parsed on this thread has expanded to so far.
+    static EXPANDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `bytes` more of expanded text, failing the parse once they pass the budget.
+fn spend<E: serde::de::Error>(bytes: usize) -> Result<(), E> {
+    EXPANDED.with(|spent| {
+        let total = spent.get().saturating_add(bytes);
+        spent.set(total);
+        if total > MAX_EXPANDED_BYTES {
+            Err(E::custom(EXPANDED_TOO_FAR))
+        } else {
+            Ok(())
+        }
+    })
+}
+
 /// The value as written, for serde-saphyr to fill; positions are added by `Spanned`.
 enum Raw {
     Null,
@@ -86,10 +112,12 @@ impl<'de> Deserialize<'de> for Raw {
             fn visit_f64<E>(self, n: f64) -> Result<Raw, E> {
                 Ok(Raw::Float(n))
             }
-            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Raw, E> {
+                spend(s.len())?;
                 Ok(Raw::Str(s.to_owned()))
             }
-            fn visit_string<E>(self, s: String) -> Result<Raw, E> {
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Raw, E> {
+                spend(s.len())?;
                 Ok(Raw::Str(s))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
@@ -177,7 +205,15 @@ pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
             } else {
                 Code::YamlSyntax
             };
-            Err(Diagnostic::new(code, file, span, message))
+            let diagnostic = Diagnostic::new(code, file, span, message);
+            Err(if error.to_string().contains(EXPANDED_TOO_FAR) {
+                diagnostic.with_help(
+                    "write the text out where it is needed instead of repeating it through \
+                     aliases (`*name`), and keep it short",
+                )
+            } else {
+                diagnostic
+            })
         }
     }
 }
@@ -231,7 +267,10 @@ pub fn parser_pool() -> Option<&'static rayon::ThreadPool> {
 /// [`parser_pool`] thread, otherwise on a thread of its own (or, if none can be started, on
 /// the caller's).
 fn parse_raw(text: &str) -> Result<Spanned<Raw>, serde_saphyr::Error> {
-    let parse = move || serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options());
+    let parse = move || {
+        EXPANDED.with(|spent| spent.set(0));
+        serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options())
+    };
     #[cfg(feature = "site")]
     if ROOMY.with(std::cell::Cell::get) {
         return parse();
@@ -277,7 +316,13 @@ fn syntax_message(full: &str) -> String {
         Some(rest) => rest.split_once(": ").map_or(bare, |(_, msg)| msg),
         None => bare,
     };
-    if bare.contains("budget breached") {
+    if bare.contains(EXPANDED_TOO_FAR) {
+        format!(
+            "YAML limits exceeded: the file expands to more than {} KiB of text (aliases repeat \
+             text they point at)",
+            MAX_EXPANDED_BYTES / 1024
+        )
+    } else if bare.contains("budget breached") {
         format!("YAML limits exceeded ({bare}): too many nodes, aliases or levels of nesting")
     } else if bare.contains("recursion limit") {
         // The parser's own guard on flow collections (`[[[...`), set to the same depth.

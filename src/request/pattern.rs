@@ -72,48 +72,84 @@ fn match_all(pieces: &[Piece], text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut reached = vec![0];
     let mut next = Vec::new();
+    // After `<any>`, every character boundary from `dense` on is reached; that set is kept as
+    // its start, so a literal after it is found with a substring search instead of being
+    // compared at every offset.
+    let mut dense: Option<usize> = None;
     for piece in pieces {
         next.clear();
-        match piece {
-            Piece::Literal(lit) => next.extend(
-                reached
-                    .iter()
-                    .filter(|&&at| bytes[at..].starts_with(lit.as_bytes()))
-                    .map(|at| at + lit.len()),
-            ),
-            Piece::Number => {
-                // `-`, then digits; a number may end after any of its digits. Starts only
-                // move right, so each run of digits is scanned once and each end kept once.
-                let (mut run_start, mut run_end) = (0, 0);
-                let mut kept = 0;
-                for &at in &reached {
-                    let start = at + usize::from(bytes.get(at) == Some(&b'-'));
-                    if !(run_start..run_end).contains(&start) {
-                        let digits = bytes[start..]
-                            .iter()
-                            .take_while(|b| b.is_ascii_digit())
-                            .count();
-                        (run_start, run_end) = (start, start + digits);
-                    }
-                    let from = (start + 1).max(kept);
-                    if from <= run_end {
-                        next.extend(from..=run_end);
-                        kept = run_end + 1;
-                    }
+        match (piece, dense.take()) {
+            (Piece::Any, Some(from)) => {
+                dense = Some(from);
+                continue;
+            }
+            (Piece::Any, None) => {
+                match reached.first() {
+                    Some(&first) => dense = Some(first),
+                    None => return false,
+                }
+                continue;
+            }
+            (Piece::Literal(lit), Some(from)) => {
+                let mut at = from;
+                while let Some(found) = text.get(at..).and_then(|rest| rest.find(lit)) {
+                    next.push(at + found + lit.len());
+                    // Occurrences may overlap: look again one character on.
+                    at += found + text[at + found..].chars().next().map_or(1, char::len_utf8);
                 }
             }
-            Piece::Any => {
-                if let Some(&first) = reached.first() {
-                    next.extend((first..=text.len()).filter(|&at| text.is_char_boundary(at)));
-                }
+            (piece, Some(from)) => {
+                reached = (from..=text.len())
+                    .filter(|&at| text.is_char_boundary(at))
+                    .collect();
+                step(piece, bytes, &reached, &mut next);
             }
+            (piece, None) => step(piece, bytes, &reached, &mut next),
         }
         std::mem::swap(&mut reached, &mut next);
         if reached.is_empty() {
             return false;
         }
     }
-    reached.last() == Some(&text.len())
+    dense.is_some() || reached.last() == Some(&text.len())
+}
+
+/// The offsets where a literal or a number can end, starting from each of `reached`.
+fn step(piece: &Piece, bytes: &[u8], reached: &[usize], next: &mut Vec<usize>) {
+    match piece {
+        Piece::Literal(lit) => next.extend(
+            reached
+                .iter()
+                .filter(|&&at| bytes[at..].starts_with(lit.as_bytes()))
+                .map(|at| at + lit.len()),
+        ),
+        Piece::Number => {
+            // `-`, then digits; a number may end after any of its digits. Starts only
+            // move right, so each run of digits is scanned once and each end kept once.
+            let (mut run_start, mut run_end) = (0, 0);
+            let mut kept = 0;
+            for &at in reached {
+                let start = at + usize::from(bytes.get(at) == Some(&b'-'));
+                if !(run_start..run_end).contains(&start) {
+                    let digits = bytes[start..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_digit())
+                        .count();
+                    (run_start, run_end) = (start, start + digits);
+                }
+                let from = (start + 1).max(kept);
+                if from <= run_end {
+                    next.extend(from..=run_end);
+                    kept = run_end + 1;
+                }
+            }
+        }
+        Piece::Any => {
+            if let Some(&first) = reached.first() {
+                next.extend(first..=bytes.len());
+            }
+        }
+    }
 }
 
 /// Whether every non-empty line of `output` matches one of `patterns`.

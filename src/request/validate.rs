@@ -25,6 +25,13 @@ use super::{Kind, Loaded, Request, RunResult};
 /// The longest title accepted, in characters; longer ones break page headings and feeds.
 pub const MAX_TITLE_CHARS: usize = 120;
 
+/// Patterns in one list of `output.*.expected`, characters in one pattern and placeholders in
+/// one pattern: each line of a run is matched against every pattern of its list, so these
+/// bound the work a request's patterns can cost (stated in the README).
+pub const MAX_PATTERNS: usize = 50;
+pub const MAX_PATTERN_CHARS: usize = 500;
+pub const MAX_PLACEHOLDERS: usize = 16;
+
 /// Checks every request, then the rules that span requests. The order of the result is
 /// unspecified; the caller sorts.
 pub fn validate_all(requests: &[Loaded], config: &SiteConfig, today: NaiveDate) -> Vec<Diagnostic> {
@@ -425,6 +432,42 @@ impl Check<'_> {
     /// JG209: output patterns and test references.
     fn patterns_and_tests(&mut self) {
         let r = self.request;
+        for (kind, expectation) in [
+            ("success", &r.output.success),
+            ("failure", &r.output.failure),
+        ] {
+            let expected = &expectation.expected;
+            if let Some(extra) = expected.get(MAX_PATTERNS) {
+                self.report_with_help(
+                    Code::PatternLimit,
+                    extra.span,
+                    format!(
+                        "`output.{kind}.expected` has {} patterns; at most {MAX_PATTERNS} are \
+                         matched",
+                        expected.len()
+                    ),
+                    "a job reports aggregate output: a few lines, one pattern each; merge \
+                     patterns that differ only in a number with `<n>`",
+                );
+            }
+            for pattern in expected.iter() {
+                let placeholders =
+                    pattern.matches("<n>").count() + pattern.matches("<any>").count();
+                let chars = pattern.chars().count();
+                if chars > MAX_PATTERN_CHARS || placeholders > MAX_PLACEHOLDERS {
+                    self.report_with_help(
+                        Code::PatternLimit,
+                        pattern.span,
+                        format!(
+                            "this pattern has {chars} characters and {placeholders} \
+                             placeholders; the limits are {MAX_PATTERN_CHARS} and \
+                             {MAX_PLACEHOLDERS}"
+                        ),
+                        "match the line's fixed words and use one `<any>` for the varying rest",
+                    );
+                }
+            }
+        }
         for pattern in r
             .output
             .success

@@ -1149,3 +1149,102 @@ fn an_ignore_file_in_requests_hides_nothing() {
     let index = site.read("public/jobs/index.html");
     assert!(index.contains("hidden-by-ignore"), "{index}");
 }
+
+/// Found by trying the check as an attacker would: ten valid-looking 200 KiB requests whose
+/// aliases repeat one long test name kept every file under its limits, yet expanded to
+/// hundreds of megabytes each and made `check` peak above 800 MB.
+#[test]
+fn aliases_that_repeat_long_text_are_stopped_at_the_expanded_text_budget() {
+    let site = TempSite::fixture("valid");
+    let name = format!(
+        "core/jobs/{}_test.py::AuditJobTests::test_counts",
+        "very_long_module_name_".repeat(400)
+    );
+    let aliases = "    - *name\n".repeat(200 * 1024 / 12);
+    let request = valid_request("AliasRepeatJob").replacen(
+        "tests:\n  success:\n",
+        &format!("tests:\n  success:\n    - &name {name}\n{aliases}"),
+        1,
+    );
+    assert!(request.contains("*name"), "the fixture has the aliases");
+    assert!(request.len() < 256 * 1024, "{} bytes", request.len());
+    for i in 0..10 {
+        site.write(&format!("requests/alias-repeat-{i}.yaml"), &request);
+    }
+    let root = site.path().to_str().unwrap().to_owned();
+    let check = measured(jobgate().args([
+        "check", "--today", TODAY, "--format", "json", "--root", &root,
+    ]));
+    assert_eq!(check.run.code, 1, "{:?}", check.run);
+    let report = json(&check.run.stdout);
+    let refused: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    let expected: Vec<(String, &str)> = (0..10)
+        .map(|i| (format!("requests/alias-repeat-{i}.yaml"), "JG004"))
+        .collect();
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(f, c)| (f.as_str(), *c)).collect();
+    assert_eq!(refused, expected);
+    assert_eq!(
+        report["diagnostics"][0]["message"],
+        "YAML limits exceeded: the file expands to more than 1024 KiB of text (aliases repeat \
+         text they point at)"
+    );
+    match check.peak_rss_kib {
+        Some(peak) => {
+            eprintln!(
+                "alias repeats: {:.2} s wall, peak RSS {:.1} MiB",
+                check.wall.as_secs_f64(),
+                peak as f64 / 1024.0
+            );
+            assert!(peak < 100 * 1024, "check peaked at {peak} KiB");
+        }
+        None => tool_missing(
+            "alias repeats",
+            "no /proc/<pid>/status to read peak memory from",
+        ),
+    }
+}
+
+/// Found by trying the build as an attacker would: many `<any>` patterns against a long
+/// stdout made every line cost its length times its length. Patterns are now bounded
+/// (JG210), and a literal after `<any>` is found by a substring search.
+#[test]
+fn many_wildcard_patterns_against_long_output_build_in_bounded_time() {
+    let site = TempSite::fixture("valid");
+    let pattern = format!("'{}'", vec!["<any>"; 16].join("a"));
+    // With the request's own three, 50: as many as one list may have.
+    let patterns: String = (0..47).map(|_| format!("      - {pattern}\n")).collect();
+    let line = format!("      {}\n", "b".repeat(100));
+    let request = valid_request("WildcardBombJob")
+        .replacen("    expected:\n", &format!("    expected:\n{patterns}"), 1)
+        .replacen(
+            "    stdout: |\n",
+            &format!("    stdout: |\n{}", line.repeat(2000)),
+            1,
+        );
+    // Not approved: its run does not pass any more.
+    let request = &request[..request.find("approval:").unwrap()];
+    assert!(request.len() < 256 * 1024, "{} bytes", request.len());
+    site.write("requests/wildcard-bomb.yaml", request);
+    let root = site.path().to_str().unwrap().to_owned();
+    let out = site.path().join("public");
+    let build = measured(
+        jobgate()
+            .args(["build", "--today", TODAY, "--root", &root, "--out"])
+            .arg(&out),
+    );
+    assert_eq!(build.run.code, 0, "{:?}", build.run);
+    eprintln!(
+        "wildcard patterns: build {:.2} s wall",
+        build.wall.as_secs_f64()
+    );
+    let page = std::fs::read_to_string(out.join("jobs/wildcard-bomb/index.html")).unwrap();
+    assert!(
+        page.contains("output does not match: stdout line 1 ("),
+        "{page}"
+    );
+}
