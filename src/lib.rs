@@ -16,3 +16,4 @@ pub mod site;
 pub mod status;
 pub mod theme;
 pub mod yaml;
+mod yaml_syntax;

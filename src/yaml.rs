@@ -50,7 +50,7 @@ impl Value {
 }
 
 /// The value as written, for serde-saphyr to fill; positions are added by `Spanned`.
-enum Raw {
+pub(crate) enum Raw {
     Null,
     Bool(bool),
     Int(i64),
@@ -111,74 +111,247 @@ impl<'de> Deserialize<'de> for Raw {
     }
 }
 
-fn span_of(location: &Location) -> Span {
-    let span = location.span();
-    Span {
-        line: u32::try_from(location.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
-        offset: span.byte_offset().unwrap_or(0) as usize,
-        len: span.byte_len().unwrap_or(0) as usize,
+/// Where each line of a text starts, to turn byte offsets into lines and columns as GitHub
+/// and editors count them: a line ends at LF (so also at CRLF); a lone CR does not end one.
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// A span of `len` bytes at `offset`, both clamped into the text, with its line and column
+    /// (1-based; the column counts characters).
+    pub fn span(&self, offset: usize, len: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let index = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[index];
+        let column = self.text[start..offset].chars().count() + 1;
+        Span {
+            line: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            offset,
+            len: len.min(self.text.len() - offset),
+        }
+    }
+
+    /// The span of a 1-based line and character column, as the parser reports them.
+    pub(crate) fn at(&self, line: u32, column: u32) -> Span {
+        self.span(offset_of(self.text, line, column), 0)
+    }
+
+    /// Line `n` (1-based) without its line break, or "" past the end.
+    pub(crate) fn line(&self, n: usize) -> &'t str {
+        let Some(&start) = self.starts.get(n.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(n).map_or(self.text.len(), |&e| e - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.starts.len()
     }
 }
 
-fn to_node(raw: Spanned<Raw>) -> Node {
-    let span = span_of(&raw.referenced);
-    let value = match raw.value {
-        Raw::Null => Value::Null,
-        Raw::Bool(b) => Value::Bool(b),
-        Raw::Int(n) => Value::Int(n),
-        Raw::Float(n) => Value::Float(n),
-        Raw::Str(s) => Value::Str(s),
-        Raw::Seq(items) => Value::Seq(items.into_iter().map(to_node).collect()),
-        Raw::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let key = to_node(k);
+fn span_of(location: &Location, lines: &Lines) -> Span {
+    let span = location.span();
+    match span.byte_offset() {
+        Some(offset) => lines.span(
+            usize::try_from(offset).unwrap_or(usize::MAX),
+            usize::try_from(span.byte_len().unwrap_or(0)).unwrap_or(usize::MAX),
+        ),
+        None => lines.at(
+            u32::try_from(location.line()).unwrap_or(u32::MAX),
+            u32::try_from(location.column()).unwrap_or(u32::MAX),
+        ),
+    }
+}
+
+/// What turning the parser's tree into ours needs and finds.
+struct Build<'a> {
+    lines: &'a Lines<'a>,
+    file: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl Build<'_> {
+    fn node(&mut self, raw: Spanned<Raw>) -> Node {
+        let span = span_of(&raw.referenced, self.lines);
+        let value = match raw.value {
+            Raw::Null => Value::Null,
+            Raw::Bool(b) => Value::Bool(b),
+            Raw::Int(n) => Value::Int(n),
+            Raw::Float(n) => Value::Float(n),
+            Raw::Str(s) => Value::Str(s),
+            Raw::Seq(items) => Value::Seq(items.into_iter().map(|i| self.node(i)).collect()),
+            Raw::Map(entries) => {
+                let mut out: Vec<(Key, Node)> = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let key = self.node(k);
                     let name = match key.value {
                         Value::Str(s) => s,
                         Value::Int(n) => n.to_string(),
                         Value::Bool(b) => b.to_string(),
                         other => format!("<{}>", other.kind()),
                     };
-                    (
+                    if let Some((first, _)) = out.iter().find(|(k, _)| k.name == name) {
+                        self.found.push(
+                            Diagnostic::new(
+                                Code::DuplicateField,
+                                self.file,
+                                key.span,
+                                format!("`{name}` is written twice; keep one (merge the two)"),
+                            )
+                            .with_help(format!(
+                                "delete one of the two `{name}` fields, moving what you need \
+                                 from it into the other; only the first is read"
+                            ))
+                            .with_related(first.span, "first written here"),
+                        );
+                    }
+                    let value = self.node(v);
+                    out.push((
                         Key {
                             name,
                             span: key.span,
                         },
-                        to_node(v),
-                    )
-                })
-                .collect(),
-        ),
-    };
-    Node { value, span }
+                        value,
+                    ));
+                }
+                Value::Map(out)
+            }
+        };
+        Node { value, span }
+    }
 }
 
-/// Parses one YAML document. `file` is only used to label the diagnostic.
+/// Parses one YAML document; the first problem found, if any, is the error. `file` is only
+/// used to label diagnostics.
 pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
+    let (node, mut found) = parse_all(text, file);
+    match node {
+        Some(node) if found.is_empty() => Ok(node),
+        _ => Err(found.remove(0)),
+    }
+}
+
+/// Parses one YAML document, reporting every problem it can see: lone carriage returns, keys
+/// written twice, or the syntax error that stopped the parser. The tree is `None` only after a
+/// syntax error (or in an empty file).
+pub fn parse_all(text: &str, file: &str) -> (Option<Node>, Vec<Diagnostic>) {
     if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
-        return Err(
-            Diagnostic::new(Code::EmptyFile, file, Span::FILE, "the file is empty")
-                .with_help("start from `jobgate new <id>` or copy the example in the guide"),
+        let empty = Diagnostic::new(Code::EmptyFile, file, Span::FILE, "the file is empty")
+            .with_help("start from `jobgate new <id>` or copy the example in the guide");
+        return (None, vec![empty]);
+    }
+    let lines = Lines::new(text);
+    // A lone CR is a line break to YAML but not to GitHub: it is reported below, and parsed as
+    // the space it looks like, so every line after it keeps the number GitHub shows.
+    let lone_crs: Vec<usize> = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+        .collect();
+    let cleaned;
+    let parsed_text = if lone_crs.is_empty() {
+        text
+    } else {
+        let mut bytes = text.as_bytes().to_vec();
+        for &i in &lone_crs {
+            bytes[i] = b' ';
+        }
+        cleaned = String::from_utf8(bytes).expect("a CR replaced by a space keeps UTF-8");
+        cleaned.as_str()
+    };
+    let mut build = Build {
+        lines: &lines,
+        file,
+        found: Vec::new(),
+    };
+    let node = match parse_raw(parsed_text) {
+        Ok(raw) => Some(build.node(raw)),
+        Err(error) => {
+            build
+                .found
+                .push(syntax_error(&error, &Lines::new(parsed_text), file));
+            None
+        }
+    };
+    let mut found = build.found;
+    let mut last_line = 0;
+    for &at in &lone_crs {
+        let span = lines.span(at, 1);
+        if span.line == last_line {
+            continue;
+        }
+        last_line = span.line;
+        let help = if node.as_ref().is_some_and(|n| in_block_text(n, at)) {
+            "remove the carriage returns (progress updates such as `12%\\r13%`): keep the \
+             last update of each line"
+        } else {
+            "save the file with LF line endings"
+        };
+        found.push(
+            Diagnostic::new(
+                Code::LoneCarriageReturn,
+                file,
+                span,
+                "a carriage return (CR) without a line feed: GitHub and editors do not break \
+                 the line here, YAML would",
+            )
+            .with_help(help),
         );
     }
-    match parse_raw(text) {
-        Ok(raw) => Ok(to_node(raw)),
-        Err(error) => {
-            let mut span = error
-                .location()
-                .map_or(Span::FILE, |location| span_of(&location));
-            // Errors carry lines and columns but not always byte offsets; snippets need both.
-            span.offset = offset_of(text, span.line, span.column);
-            let message = syntax_message(&error.without_snippet().to_string());
-            let code = if message.contains("budget") || message.contains("limit") {
-                Code::TooLarge
-            } else {
-                Code::YamlSyntax
-            };
-            Err(Diagnostic::new(code, file, span, message))
-        }
+    (node, found)
+}
+
+/// Whether byte `at` lies inside text written over several lines (a block such as `stdout: |`).
+fn in_block_text(node: &Node, at: usize) -> bool {
+    let inside = node.span.offset <= at && at < node.span.offset + node.span.len;
+    match &node.value {
+        Value::Str(s) => inside && s.contains('\n'),
+        Value::Seq(items) => items.iter().any(|n| in_block_text(n, at)),
+        Value::Map(entries) => entries.iter().any(|(_, n)| in_block_text(n, at)),
+        _ => false,
+    }
+}
+
+/// The diagnostic for the error that stopped the parser: in plain words at the person's
+/// mistake when it is a common one, with the parser's words as a note.
+fn syntax_error(error: &serde_saphyr::Error, lines: &Lines, file: &str) -> Diagnostic {
+    let span = error.location().map_or(Span::FILE, |location| {
+        lines.at(
+            u32::try_from(location.line()).unwrap_or(u32::MAX),
+            u32::try_from(location.column()).unwrap_or(u32::MAX),
+        )
+    });
+    let parser = syntax_message(&error.without_snippet().to_string());
+    if parser.starts_with("YAML limits exceeded") {
+        return Diagnostic::new(Code::TooLarge, file, span, parser);
+    }
+    let not_checked = "the rest of the file was not checked: fix this and run again";
+    match crate::yaml_syntax::explain(lines, span, &parser) {
+        Some(plain) => Diagnostic::new(Code::YamlSyntax, file, plain.span, plain.message)
+            .with_help(plain.help)
+            .with_note(format!("the YAML parser says: {parser}; {not_checked}")),
+        None => Diagnostic::new(
+            Code::YamlSyntax,
+            file,
+            span,
+            format!("YAML syntax: {parser}"),
+        )
+        .with_help("check the indentation and quoting of this line and the one above")
+        .with_note(not_checked),
     }
 }
 
@@ -191,9 +364,11 @@ const MAX_DEPTH: usize = 64;
 const PARSER_STACK_BYTES: usize = 32 << 20;
 
 fn options() -> serde_saphyr::Options {
-    // Limits stated in the README: nesting, anchors, aliases and nodes per file.
+    // Limits stated in the README: nesting, anchors, aliases and nodes per file. Keys written
+    // twice reach our tree, which reports them in our words (JG107).
     serde_saphyr::options! {
         strict_booleans: true,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             flow_nesting_limit: MAX_DEPTH,
@@ -228,7 +403,7 @@ pub fn parser_pool() -> Option<&'static rayon::ThreadPool> {
 /// Runs serde-saphyr where there is room for the deepest nesting allowed: in place on a
 /// [`parser_pool`] thread, otherwise on a thread of its own (or, if none can be started, on
 /// the caller's).
-fn parse_raw(text: &str) -> Result<Spanned<Raw>, serde_saphyr::Error> {
+pub(crate) fn parse_raw(text: &str) -> Result<Spanned<Raw>, serde_saphyr::Error> {
     let parse = move || serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options());
     if ROOMY.with(std::cell::Cell::get) {
         return parse();
@@ -280,7 +455,7 @@ fn syntax_message(full: &str) -> String {
         // The parser's own guard on flow collections (`[[[...`), set to the same depth.
         format!("YAML limits exceeded: nested more than {MAX_DEPTH} levels deep")
     } else {
-        format!("YAML syntax: {bare}")
+        bare.to_owned()
     }
 }
 
@@ -398,6 +573,29 @@ impl FromNode for String {
             Value::Str(s) => Some(s.clone()),
             Value::Int(n) => Some(n.to_string()),
             Value::Float(n) => Some(n.to_string()),
+            // `- STORY UPDATED SUCCESS: <n>`: text with `: ` in it, read by YAML as a map.
+            Value::Map(entries)
+                if entries.len() == 1
+                    && !matches!(entries[0].1.value, Value::Map(_) | Value::Seq(_)) =>
+            {
+                let (key, value) = &entries[0];
+                let written = match &value.value {
+                    Value::Str(s) => format!("{}: {s}", key.name),
+                    Value::Null => format!("{}:", key.name),
+                    Value::Bool(b) => format!("{}: {b}", key.name),
+                    Value::Int(n) => format!("{}: {n}", key.name),
+                    Value::Float(n) => format!("{}: {n}", key.name),
+                    Value::Map(_) | Value::Seq(_) => key.name.clone(),
+                };
+                let quoted = written.replace('\\', "\\\\").replace('"', "\\\"");
+                reader.report_with_help(
+                    Code::WrongType,
+                    key.span,
+                    format!("expected text, but the `: ` in `{written}` makes YAML read a map"),
+                    format!("quote it: \"{quoted}\""),
+                );
+                None
+            }
             _ => {
                 reader.wrong_type(node, "text");
                 None
@@ -500,7 +698,10 @@ pub struct Fields<'n> {
 impl<'n> Fields<'n> {
     fn take(&mut self, name: &str) -> Option<&'n (Key, Node)> {
         let at = self.entries.iter().position(|(k, _)| k.name == name)?;
-        self.used[at] = true;
+        // A key written twice is reported once, by the parser (JG107), not as unknown too.
+        for (used, (key, _)) in self.used.iter_mut().zip(self.entries) {
+            *used |= key.name == name;
+        }
         let entry = &self.entries[at];
         // An empty value (`field:` with nothing after it) counts as absent.
         (entry.1.value != Value::Null).then_some(entry)
