@@ -123,6 +123,13 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// What few diagnostics have, kept aside so a diagnostic stays small.
+    pub more: Option<Box<More>>,
+}
+
+/// The rarer parts of a diagnostic.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct More {
     /// A second place that belongs to the problem (the first of two equal keys), and its label.
     pub related: Option<(Span, String)>,
     /// Background in other words, such as the YAML parser's own message.
@@ -138,24 +145,31 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
-            related: None,
-            note: None,
+            more: None,
         }
     }
 
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.related = Some((span, label.into()));
+        self.more.get_or_insert_default().related = Some((span, label.into()));
         self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.note = Some(note.into());
+        self.more.get_or_insert_default().note = Some(note.into());
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    pub fn related(&self) -> Option<&(Span, String)> {
+        self.more.as_ref()?.related.as_ref()
+    }
+
+    pub fn note(&self) -> Option<&str> {
+        self.more.as_ref()?.note.as_deref()
     }
 
     fn sort_key(&self) -> (&str, u32, u32, Code, &str) {
@@ -207,7 +221,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
                     .line_start(1)
                     .path(d.file.as_str())
                     .annotation(AnnotationKind::Primary.span(start..end.max(start)));
-                if let Some((span, label)) = &d.related {
+                if let Some((span, label)) = d.related() {
                     let start = snap_to_char(text, span.offset);
                     let end = snap_to_char(text, span.offset + span.len).max(start);
                     snippet = snippet.annotation(
@@ -228,10 +242,8 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
                 Level::HELP.secondary_title(help.as_str()),
             ));
         }
-        if let Some(note) = &d.note {
-            report.push(Group::with_title(
-                Level::NOTE.secondary_title(note.as_str()),
-            ));
+        if let Some(note) = d.note() {
+            report.push(Group::with_title(Level::NOTE.secondary_title(note)));
         }
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
@@ -304,7 +316,7 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
 
 /// The annotation's text: the message, then where the related place is.
 fn github_message(d: &Diagnostic) -> String {
-    match &d.related {
+    match d.related() {
         Some((span, label)) => format!(
             "{} ({label}: line {}, column {})",
             d.message, span.line, span.column
@@ -368,7 +380,7 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
                 severity: d.severity,
                 code: d.code,
                 message: &d.message,
-                related: d.related.as_ref().map(|(span, label)| JsonRelated {
+                related: d.related().map(|(span, label)| JsonRelated {
                     line: span.line,
                     column: span.column,
                     label,

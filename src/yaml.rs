@@ -295,7 +295,7 @@ pub fn parse_all(text: &str, file: &str) -> (Option<Node>, Vec<Diagnostic>) {
             continue;
         }
         last_line = span.line;
-        let help = if node.as_ref().is_some_and(|n| in_block_text(n, at)) {
+        let help = if node.as_ref().is_some_and(|n| in_run_output(n, at)) {
             "remove the carriage returns (progress updates such as `12%\\r13%`): keep the \
              last update of each line"
         } else {
@@ -315,13 +315,15 @@ pub fn parse_all(text: &str, file: &str) -> (Option<Node>, Vec<Diagnostic>) {
     (node, found)
 }
 
-/// Whether byte `at` lies inside text written over several lines (a block such as `stdout: |`).
-fn in_block_text(node: &Node, at: usize) -> bool {
-    let inside = node.span.offset <= at && at < node.span.offset + node.span.len;
+/// Whether byte `at` lies inside run output (`stdout:` or `stderr:`), where a lone CR comes from
+/// pasted progress updates rather than from the file's line endings.
+fn in_run_output(node: &Node, at: usize) -> bool {
+    let inside = |n: &Node| n.span.offset <= at && at < n.span.offset + n.span.len;
     match &node.value {
-        Value::Str(s) => inside && s.contains('\n'),
-        Value::Seq(items) => items.iter().any(|n| in_block_text(n, at)),
-        Value::Map(entries) => entries.iter().any(|(_, n)| in_block_text(n, at)),
+        Value::Seq(items) => items.iter().any(|n| in_run_output(n, at)),
+        Value::Map(entries) => entries.iter().any(|(key, n)| {
+            (matches!(key.name.as_str(), "stdout" | "stderr") && inside(n)) || in_run_output(n, at)
+        }),
         _ => false,
     }
 }
@@ -592,7 +594,7 @@ impl FromNode for String {
                     Code::WrongType,
                     key.span,
                     format!("expected text, but the `: ` in `{written}` makes YAML read a map"),
-                    format!("quote it: \"{quoted}\""),
+                    format!("quote it: `\"{quoted}\"`"),
                 );
                 None
             }
@@ -812,12 +814,93 @@ mod tests {
     }
 
     #[test]
-    fn syntax_error_has_position_and_bare_message() {
+    fn syntax_error_is_told_at_the_mistake_with_the_parsers_words_as_a_note() {
         let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
         assert_eq!(err.code, Code::YamlSyntax);
-        assert_eq!((err.span.line, err.span.column), (2, 2));
-        assert_eq!(err.span.offset, 10, "snippets need the byte offset too");
-        assert!(!err.message.contains("line 2"), "{}", err.message);
+        assert_eq!((err.span.line, err.span.column, err.span.offset), (1, 4, 3));
+        assert_eq!(
+            err.message,
+            "the `[` that opens here is not closed on this line"
+        );
+        assert_eq!(
+            err.note(),
+            Some(
+                "the YAML parser says: illegal placement of ':' indicator; the rest of the file \
+                 was not checked: fix this and run again"
+            )
+        );
+    }
+
+    /// Every span of `found` lies inside `text`, on a line GitHub shows.
+    fn assert_inside(text: &str, found: &[Diagnostic]) {
+        let lines = 1 + text.matches('\n').count() as u32;
+        for d in found {
+            assert!(d.span.offset + d.span.len <= text.len(), "{d:?}");
+            assert!((1..=lines).contains(&d.span.line), "{d:?}");
+        }
+    }
+
+    /// Found by the `request` fuzz target: a lone CR, then a key written twice, gave JG003 at
+    /// line 3, offset 6 in this 6-byte file.
+    #[test]
+    fn six_bytes_with_a_lone_cr_point_inside_the_file() {
+        let text = "\re:\ne:";
+        let (_, found) = parse_all(text, "x.yaml");
+        assert_inside(text, &found);
+        let cr = found
+            .iter()
+            .find(|d| d.code == Code::LoneCarriageReturn)
+            .expect("the CR is reported");
+        assert_eq!((cr.span.line, cr.span.column, cr.span.offset), (1, 1, 0));
+        assert_eq!(
+            cr.help.as_deref(),
+            Some("save the file with LF line endings")
+        );
+    }
+
+    #[test]
+    fn lines_after_lone_crs_keep_the_numbers_github_shows() {
+        // Progress updates pasted into run output, then a key written twice on line 6.
+        let text =
+            "runs:\n  - stdout: |\n      12%\r13%\r100%\n      done\r\n    by: a\n    by: b\n";
+        let (node, found) = parse_all(text, "x.yaml");
+        assert!(node.is_some());
+        assert_inside(text, &found);
+        let got: Vec<(Code, u32, u32)> = found
+            .iter()
+            .map(|d| (d.code, d.span.line, d.span.column))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Code::DuplicateField, 6, 5),
+                (Code::LoneCarriageReturn, 3, 10)
+            ],
+            "one JG007 per line, CRLF is a line break: {found:?}"
+        );
+        assert_eq!(
+            found[1].help.as_deref(),
+            Some(
+                "remove the carriage returns (progress updates such as `12%\\r13%`): keep the \
+                 last update of each line"
+            )
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_points_at_both() {
+        let (_, found) = parse_all("notes: a\nb: c\nnotes: d\n", "x.yaml");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!(d.code, Code::DuplicateField);
+        assert_eq!(
+            d.message,
+            "`notes` is written twice; keep one (merge the two)"
+        );
+        assert_eq!((d.span.line, d.span.column, d.span.len), (3, 1, 5));
+        let (first, label) = d.related().expect("the first occurrence");
+        assert_eq!((first.line, first.column, first.len), (1, 1, 5));
+        assert_eq!(label, "first written here");
     }
 
     #[test]

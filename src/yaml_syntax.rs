@@ -16,6 +16,13 @@ pub(crate) fn explain(lines: &Lines, at: Span, parser: &str) -> Option<Plain> {
     if parser.contains("tab") {
         return near.clone().find_map(|n| tab(lines, n));
     }
+    // A quote or bracket left open swallows the lines below it: the parser stops where the
+    // text no longer fits, often far below, so look for the opening first.
+    if let Some(plain) =
+        (1..=(at.line as usize).min(lines.count())).find_map(|n| left_open(lines, n))
+    {
+        return Some(plain);
+    }
     if parser.contains("unclosed quote") {
         return Some(unclosed_quote(lines, at));
     }
@@ -76,16 +83,72 @@ fn unclosed_quote(lines: &Lines, at: Span) -> Plain {
         Some('\'') => '\'',
         _ => '"',
     };
+    unclosed_quote_at(lines, at.line as usize, column0, quote)
+}
+
+fn unclosed_quote_at(lines: &Lines, n: usize, column0: usize, quote: char) -> Plain {
     let inner = if quote == '"' {
         "a `\"` inside the value is written `\\\"`"
     } else {
         "a `'` inside the value is written `''`"
     };
     Plain {
-        span: on_line(lines, at.line as usize, column0, 1),
+        span: on_line(lines, n, column0, 1),
         message: format!("the quote `{quote}` that opens here is never closed"),
         help: format!("end the value with a matching `{quote}`; {inner}"),
     }
+}
+
+/// A value on line `n` that opens a quote, `[` or `{` and does not close it on that line.
+fn left_open(lines: &Lines, n: usize) -> Option<Plain> {
+    let line = lines.line(n);
+    let at = match key_value(&format!("{line} ")) {
+        Some((.., value_at, _)) => value_at,
+        None => {
+            let dash = indent(line);
+            line[dash..].strip_prefix("- ")?;
+            dash + 2 + indent(&line[dash + 2..])
+        }
+    };
+    let value = line.get(at..)?.trim_end();
+    let open = value.chars().next()?;
+    let closed = match open {
+        '"' => {
+            let mut escaped = false;
+            value[1..].chars().any(|c| {
+                let end = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                end
+            })
+        }
+        '\'' => value[1..].replace("''", "").contains('\''),
+        '[' | '{' => {
+            let close = if open == '[' { ']' } else { '}' };
+            let depth = value.chars().fold(0i32, |d, c| {
+                d + i32::from(c == open) - i32::from(c == close)
+            });
+            depth <= 0
+        }
+        _ => return None,
+    };
+    if closed {
+        return None;
+    }
+    if open == '"' || open == '\'' {
+        let mut plain = unclosed_quote_at(lines, n, at, open);
+        plain.message = format!("the quote `{open}` that opens here is not closed on this line");
+        return Some(plain);
+    }
+    let (close, form) = if open == '[' {
+        (']', "a list as lines that start with `- `")
+    } else {
+        ('}', "a map as one `key: value` per line")
+    };
+    Some(Plain {
+        span: on_line(lines, n, at, 1),
+        message: format!("the `{open}` that opens here is not closed on this line"),
+        help: format!("end it with `{close}` on the same line, or write {form}"),
+    })
 }
 
 /// `key: value` on line `n`: the key's indentation (after any `- `), the key, the value's
@@ -211,36 +274,4 @@ fn list_item(lines: &Lines, at: Span) -> Option<Plain> {
             spaces(expected)
         ),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn probe() {
-        for text in [
-            "title: a\n\tjobs: b\n",
-            "title: a\njobs:\n\t- b\n",
-            "title: Story: populate x\njobs: b\n",
-            "a:\n  stdout: |\n    ok\nTraceback here\n  more\n  stderr: x\n",
-            "a:\n  stdout: |\n    ok\n   uneven\n  stderr: x\n",
-            "title: \"abc\njobs: b\nc: d\n",
-            "jobs:\n  - a\n - b\nc: d\n",
-            "\re:\ne:",
-            "notes: a\nb: c\nnotes: d\n",
-        ] {
-            let (_, found) = crate::yaml::parse_all(text, "x");
-            for e in found {
-                eprintln!(
-                    "{text:?}\n   => {}:{} +{},{} {} | {:?} | {:?}",
-                    e.span.line,
-                    e.span.column,
-                    e.span.offset,
-                    e.span.len,
-                    e.message,
-                    e.help,
-                    e.note
-                );
-            }
-        }
-    }
 }

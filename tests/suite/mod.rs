@@ -15,3 +15,4 @@ mod readme;
 mod schema;
 mod serve;
 mod xss;
+mod yaml_mistakes;
