@@ -511,6 +511,8 @@ pub struct Reader<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Where the key that owns the value being read stands, for "missing field" messages.
     owner: Span,
+    /// The file's text, to tell a number YAML read from text that only looks like one.
+    text: &'a str,
 }
 
 impl<'a> Reader<'a> {
@@ -519,7 +521,21 @@ impl<'a> Reader<'a> {
             file,
             diagnostics: Vec::new(),
             owner: Span::FILE,
+            text: "",
         }
+    }
+
+    /// A reader that knows the file's text, so that text YAML reads as a different number
+    /// (`0x1F`, `1.10`) is reported instead of read as that number.
+    pub fn with_text(mut self, text: &'a str) -> Self {
+        self.text = text;
+        self
+    }
+
+    /// The text of a value as written in the file, when the reader has it.
+    fn written(&self, span: Span) -> Option<&'a str> {
+        self.text
+            .get(span.offset..span.offset.checked_add(span.len)?)
     }
 
     pub fn report(&mut self, code: Code, span: Span, message: impl Into<String>) {
@@ -573,8 +589,28 @@ impl FromNode for String {
     fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
         match &node.value {
             Value::Str(s) => Some(s.clone()),
-            Value::Int(n) => Some(n.to_string()),
-            Value::Float(n) => Some(n.to_string()),
+            Value::Int(_) | Value::Float(_) => {
+                let read = match node.value {
+                    Value::Int(n) => n.to_string(),
+                    Value::Float(n) => n.to_string(),
+                    _ => String::new(),
+                };
+                match reader.written(node.span) {
+                    // `1.10` or `0x1F`: text that YAML reads as another number.
+                    Some(written) if written != read => {
+                        reader.report_with_help(
+                            Code::WrongType,
+                            node.span,
+                            format!(
+                                "expected text, but YAML reads `{written}` as the number {read}"
+                            ),
+                            format!("quote it: `\"{written}\"`"),
+                        );
+                        None
+                    }
+                    _ => Some(read),
+                }
+            }
             // `- STORY UPDATED SUCCESS: <n>`: text with `: ` in it, read by YAML as a map.
             Value::Map(entries)
                 if entries.len() == 1
@@ -974,6 +1010,39 @@ mod tests {
             );
             assert_eq!((err.span.line, err.span.column), at, "{form}");
         }
+    }
+
+    #[test]
+    fn text_that_yaml_reads_as_another_number_is_reported() {
+        let text = "a: 0x1F\nb: 1.10\nc: 1234\n";
+        let node = parse(text, "x.yaml").unwrap();
+        let Value::Map(entries) = &node.value else {
+            panic!("not a map")
+        };
+        let mut reader = Reader::new("x.yaml").with_text(text);
+        let read: Vec<Option<String>> = entries
+            .iter()
+            .map(|(_, n)| String::from_node(n, &mut reader))
+            .collect();
+        assert_eq!(read, [None, None, Some("1234".to_owned())]);
+        let told: Vec<(&str, Option<&str>)> = reader
+            .diagnostics
+            .iter()
+            .map(|d| (d.message.as_str(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            told,
+            [
+                (
+                    "expected text, but YAML reads `0x1F` as the number 31",
+                    Some("quote it: `\"0x1F\"`")
+                ),
+                (
+                    "expected text, but YAML reads `1.10` as the number 1.1",
+                    Some("quote it: `\"1.10\"`")
+                ),
+            ]
+        );
     }
 
     #[test]

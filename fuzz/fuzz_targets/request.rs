@@ -74,6 +74,13 @@ fn check(bytes: &[u8]) {
             // Lines as GitHub counts them: a line ends at LF (or CRLF), never at a lone CR.
             let lines = 1 + text.matches('\n').count();
             assert!(d.span.line as usize <= lines, "line past the end: {d:?}");
+            if let Some((related, _)) = d.related() {
+                assert!(
+                    related.offset.saturating_add(related.len) <= text.len()
+                        && (1..=lines).contains(&(related.line as usize)),
+                    "related place outside the file: {d:?}"
+                );
+            }
         }
     }
 

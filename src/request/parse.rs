@@ -92,7 +92,7 @@ pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
     let Some(node) = node else {
         return (None, found);
     };
-    let mut reader = Reader::new(file);
+    let mut reader = Reader::new(file).with_text(text);
     let request = Request::from_node(&node, &mut reader);
     found.append(&mut reader.diagnostics);
     (request, found)
