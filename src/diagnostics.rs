@@ -56,12 +56,14 @@ codes! {
     TooLarge = "JG004", Error, "A file exceeds a size, nesting or alias limit (256 KiB per request).";
     BadId = "JG005", Error, "A request's file name is not a valid id (`^[a-z0-9][a-z0-9-]{2,63}$`, `.yaml`).";
     Unreadable = "JG006", Error, "A file or folder cannot be read, or is a symbolic link (links are not followed).";
+    LoneCarriageReturn = "JG007", Error, "A carriage return (CR) not followed by a line feed: GitHub and editors do not start a new line there, YAML would.";
     UnknownField = "JG101", Error, "A field that schema v1 does not define.";
     WrongType = "JG102", Error, "A field holds the wrong kind of value (text, list, map, date, true/false).";
     MissingField = "JG103", Error, "A required field is missing.";
     BadValue = "JG104", Error, "A value is not one of those allowed (kind, server, result, month, weekday...).";
     BadDate = "JG105", Error, "A date is not a real calendar date in `YYYY-MM-DD` form.";
     MultilineTitle = "JG106", Error, "A title spans more than one line.";
+    DuplicateField = "JG107", Error, "A field is written twice in the same map.";
     ConditionalField = "JG201", Error, "`reason` is required for existing jobs, `pr` for new ones, `fixed` with `previous_request`.";
     BadPr = "JG202", Error, "`pr` is not a pull request of the configured repository.";
     BadHandle = "JG203", Error, "A GitHub handle is malformed.";
@@ -128,6 +130,17 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// What few diagnostics have, kept aside so a diagnostic stays small.
+    pub more: Option<Box<More>>,
+}
+
+/// The rarer parts of a diagnostic.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct More {
+    /// A second place that belongs to the problem (the first of two equal keys), and its label.
+    pub related: Option<(Span, String)>,
+    /// Background in other words, such as the YAML parser's own message.
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
@@ -139,12 +152,31 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
+            more: None,
         }
+    }
+
+    pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.more.get_or_insert_default().related = Some((span, label.into()));
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.more.get_or_insert_default().note = Some(note.into());
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    pub fn related(&self) -> Option<&(Span, String)> {
+        self.more.as_ref()?.related.as_ref()
+    }
+
+    pub fn note(&self) -> Option<&str> {
+        self.more.as_ref()?.note.as_deref()
     }
 
     fn sort_key(&self) -> (&str, u32, u32, Code, &str) {
@@ -192,10 +224,19 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             Some(text) if d.span.offset <= text.len() => {
                 let end = snap_to_char(text, d.span.offset + d.span.len);
                 let start = snap_to_char(text, d.span.offset);
-                let snippet = Snippet::source(text.as_str())
+                let mut snippet = Snippet::source(text.as_str())
                     .line_start(1)
                     .path(d.file.as_str())
                     .annotation(AnnotationKind::Primary.span(start..end.max(start)));
+                if let Some((span, label)) = d.related() {
+                    let start = snap_to_char(text, span.offset);
+                    let end = snap_to_char(text, span.offset + span.len).max(start);
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(start..end)
+                            .label(label.as_str()),
+                    );
+                }
                 report.push(title.element(snippet));
             }
             _ => {
@@ -207,6 +248,9 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             report.push(Group::with_title(
                 Level::HELP.secondary_title(help.as_str()),
             ));
+        }
+        if let Some(note) = d.note() {
+            report.push(Group::with_title(Level::NOTE.secondary_title(note)));
         }
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
@@ -262,19 +306,30 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
             d.span.line,
             d.span.column,
             escape_property(d.code.as_str()),
-            escape_data(&d.message),
+            escape_data(&github_message(d)),
         );
     }
     let plain: Vec<Diagnostic> = diagnostics
         .iter()
         .map(|d| Diagnostic {
             file: one_line(&d.file),
-            message: one_line(&d.message),
+            message: one_line(&github_message(d)),
             ..d.clone()
         })
         .collect();
     out.push_str(&render_short(&plain));
     out
+}
+
+/// The annotation's text: the message, then where the related place is.
+fn github_message(d: &Diagnostic) -> String {
+    match d.related() {
+        Some((span, label)) => format!(
+            "{} ({label}: line {}, column {})",
+            d.message, span.line, span.column
+        ),
+        None => d.message.clone(),
+    }
 }
 
 fn one_line(s: &str) -> String {
@@ -306,6 +361,16 @@ struct JsonDiagnostic<'a> {
     severity: Severity,
     code: Code,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related: Option<JsonRelated<'a>>,
+}
+
+/// The second place of a problem, such as the first of two equal keys; only when there is one.
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    line: u32,
+    column: u32,
+    label: &'a str,
 }
 
 /// The stable JSON shape documented in the README.
@@ -322,6 +387,11 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
                 severity: d.severity,
                 code: d.code,
                 message: &d.message,
+                related: d.related().map(|(span, label)| JsonRelated {
+                    line: span.line,
+                    column: span.column,
+                    label,
+                }),
             })
             .collect(),
     };

@@ -35,3 +35,4 @@ pub mod status;
 #[cfg(feature = "site")]
 pub mod theme;
 pub mod yaml;
+mod yaml_syntax;

@@ -76,7 +76,7 @@ fn spend<E: serde::de::Error>(bytes: usize) -> Result<(), E> {
 }
 
 /// The value as written, for serde-saphyr to fill; positions are added by `Spanned`.
-enum Raw {
+pub(crate) enum Raw {
     Null,
     Bool(bool),
     Int(i64),
@@ -139,82 +139,257 @@ impl<'de> Deserialize<'de> for Raw {
     }
 }
 
-fn span_of(location: &Location) -> Span {
-    let span = location.span();
-    Span {
-        line: u32::try_from(location.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
-        offset: span.byte_offset().unwrap_or(0) as usize,
-        len: span.byte_len().unwrap_or(0) as usize,
+/// Where each line of a text starts, to turn byte offsets into lines and columns as GitHub
+/// and editors count them: a line ends at LF (so also at CRLF); a lone CR does not end one.
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// A span of `len` bytes at `offset`, both clamped into the text, with its line and column
+    /// (1-based; the column counts characters).
+    pub fn span(&self, offset: usize, len: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let index = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[index];
+        let column = self.text[start..offset].chars().count() + 1;
+        Span {
+            line: u32::try_from(index + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            offset,
+            len: len.min(self.text.len() - offset),
+        }
+    }
+
+    /// The span of a 1-based line and character column, as the parser reports them.
+    pub(crate) fn at(&self, line: u32, column: u32) -> Span {
+        self.span(offset_of(self.text, line, column), 0)
+    }
+
+    /// Line `n` (1-based) without its line break, or "" past the end.
+    pub(crate) fn line(&self, n: usize) -> &'t str {
+        let Some(&start) = self.starts.get(n.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(n).map_or(self.text.len(), |&e| e - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.starts.len()
     }
 }
 
-fn to_node(raw: Spanned<Raw>) -> Node {
-    let span = span_of(&raw.referenced);
-    let value = match raw.value {
-        Raw::Null => Value::Null,
-        Raw::Bool(b) => Value::Bool(b),
-        Raw::Int(n) => Value::Int(n),
-        Raw::Float(n) => Value::Float(n),
-        Raw::Str(s) => Value::Str(s),
-        Raw::Seq(items) => Value::Seq(items.into_iter().map(to_node).collect()),
-        Raw::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let key = to_node(k);
+fn span_of(location: &Location, lines: &Lines) -> Span {
+    let span = location.span();
+    match span.byte_offset() {
+        Some(offset) => lines.span(
+            usize::try_from(offset).unwrap_or(usize::MAX),
+            usize::try_from(span.byte_len().unwrap_or(0)).unwrap_or(usize::MAX),
+        ),
+        None => lines.at(
+            u32::try_from(location.line()).unwrap_or(u32::MAX),
+            u32::try_from(location.column()).unwrap_or(u32::MAX),
+        ),
+    }
+}
+
+/// What turning the parser's tree into ours needs and finds.
+struct Build<'a> {
+    lines: &'a Lines<'a>,
+    file: &'a str,
+    found: Vec<Diagnostic>,
+}
+
+impl Build<'_> {
+    fn node(&mut self, raw: Spanned<Raw>) -> Node {
+        let span = span_of(&raw.referenced, self.lines);
+        let value = match raw.value {
+            Raw::Null => Value::Null,
+            Raw::Bool(b) => Value::Bool(b),
+            Raw::Int(n) => Value::Int(n),
+            Raw::Float(n) => Value::Float(n),
+            Raw::Str(s) => Value::Str(s),
+            Raw::Seq(items) => Value::Seq(items.into_iter().map(|i| self.node(i)).collect()),
+            Raw::Map(entries) => {
+                let mut out: Vec<(Key, Node)> = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let key = self.node(k);
                     let name = match key.value {
                         Value::Str(s) => s,
                         Value::Int(n) => n.to_string(),
                         Value::Bool(b) => b.to_string(),
                         other => format!("<{}>", other.kind()),
                     };
-                    (
+                    if let Some((first, _)) = out.iter().find(|(k, _)| k.name == name) {
+                        self.found.push(
+                            Diagnostic::new(
+                                Code::DuplicateField,
+                                self.file,
+                                key.span,
+                                format!("`{name}` is written twice; keep one (merge the two)"),
+                            )
+                            .with_help(format!(
+                                "delete one of the two `{name}` fields, moving what you need \
+                                 from it into the other; only the first is read"
+                            ))
+                            .with_related(first.span, "first written here"),
+                        );
+                    }
+                    let value = self.node(v);
+                    out.push((
                         Key {
                             name,
                             span: key.span,
                         },
-                        to_node(v),
-                    )
-                })
-                .collect(),
-        ),
-    };
-    Node { value, span }
+                        value,
+                    ));
+                }
+                Value::Map(out)
+            }
+        };
+        Node { value, span }
+    }
 }
 
-/// Parses one YAML document. `file` is only used to label the diagnostic.
+/// Parses one YAML document; the first problem found, if any, is the error. `file` is only
+/// used to label diagnostics.
 pub fn parse(text: &str, file: &str) -> Result<Node, Diagnostic> {
+    let (node, mut found) = parse_all(text, file);
+    match node {
+        Some(node) if found.is_empty() => Ok(node),
+        _ => Err(found.remove(0)),
+    }
+}
+
+/// Parses one YAML document, reporting every problem it can see: lone carriage returns, keys
+/// written twice, or the syntax error that stopped the parser. The tree is `None` only after a
+/// syntax error (or in an empty file).
+pub fn parse_all(text: &str, file: &str) -> (Option<Node>, Vec<Diagnostic>) {
     if text.trim().is_empty() || text.lines().all(|l| l.trim_start().starts_with('#')) {
-        return Err(
-            Diagnostic::new(Code::EmptyFile, file, Span::FILE, "the file is empty")
-                .with_help("start from `jobgate new <id>` or copy the example in the guide"),
+        let empty = Diagnostic::new(Code::EmptyFile, file, Span::FILE, "the file is empty")
+            .with_help("start from `jobgate new <id>` or copy the example in the guide");
+        return (None, vec![empty]);
+    }
+    let lines = Lines::new(text);
+    // A lone CR is a line break to YAML but not to GitHub: it is reported below, and parsed as
+    // the space it looks like, so every line after it keeps the number GitHub shows.
+    let lone_crs: Vec<usize> = text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+        .collect();
+    let cleaned;
+    let parsed_text = if lone_crs.is_empty() {
+        text
+    } else {
+        let mut bytes = text.as_bytes().to_vec();
+        for &i in &lone_crs {
+            bytes[i] = b' ';
+        }
+        cleaned = String::from_utf8(bytes).expect("a CR replaced by a space keeps UTF-8");
+        cleaned.as_str()
+    };
+    let mut build = Build {
+        lines: &lines,
+        file,
+        found: Vec::new(),
+    };
+    let node = match parse_raw(parsed_text) {
+        Ok(raw) => Some(build.node(raw)),
+        Err(error) => {
+            build
+                .found
+                .push(syntax_error(&error, &Lines::new(parsed_text), file));
+            None
+        }
+    };
+    let mut found = build.found;
+    let mut last_line = 0;
+    for &at in &lone_crs {
+        let span = lines.span(at, 1);
+        if span.line == last_line {
+            continue;
+        }
+        last_line = span.line;
+        let help = if node.as_ref().is_some_and(|n| in_run_output(n, at)) {
+            "remove the carriage returns (progress updates such as `12%\\r13%`): keep the \
+             last update of each line"
+        } else {
+            "save the file with LF line endings"
+        };
+        found.push(
+            Diagnostic::new(
+                Code::LoneCarriageReturn,
+                file,
+                span,
+                "a carriage return (CR) without a line feed: GitHub and editors do not break \
+                 the line here, YAML would",
+            )
+            .with_help(help),
         );
     }
-    match parse_raw(text) {
-        Ok(raw) => Ok(to_node(raw)),
-        Err(error) => {
-            let mut span = error
-                .location()
-                .map_or(Span::FILE, |location| span_of(&location));
-            // Errors carry lines and columns but not always byte offsets; snippets need both.
-            span.offset = offset_of(text, span.line, span.column);
-            let message = syntax_message(&error.without_snippet().to_string());
-            let code = if message.contains("budget") || message.contains("limit") {
-                Code::TooLarge
-            } else {
-                Code::YamlSyntax
-            };
-            let diagnostic = Diagnostic::new(code, file, span, message);
-            Err(if error.to_string().contains(EXPANDED_TOO_FAR) {
-                diagnostic.with_help(
-                    "write the text out where it is needed instead of repeating it through \
-                     aliases (`*name`), and keep it short",
-                )
-            } else {
-                diagnostic
-            })
-        }
+    (node, found)
+}
+
+/// Whether byte `at` lies inside run output (`stdout:` or `stderr:`), where a lone CR comes from
+/// pasted progress updates rather than from the file's line endings.
+fn in_run_output(node: &Node, at: usize) -> bool {
+    let inside = |n: &Node| n.span.offset <= at && at < n.span.offset + n.span.len;
+    match &node.value {
+        Value::Seq(items) => items.iter().any(|n| in_run_output(n, at)),
+        Value::Map(entries) => entries.iter().any(|(key, n)| {
+            (matches!(key.name.as_str(), "stdout" | "stderr") && inside(n)) || in_run_output(n, at)
+        }),
+        _ => false,
+    }
+}
+
+/// The diagnostic for the error that stopped the parser: in plain words at the person's
+/// mistake when it is a common one, with the parser's words as a note.
+fn syntax_error(error: &serde_saphyr::Error, lines: &Lines, file: &str) -> Diagnostic {
+    let span = error.location().map_or(Span::FILE, |location| {
+        lines.at(
+            u32::try_from(location.line()).unwrap_or(u32::MAX),
+            u32::try_from(location.column()).unwrap_or(u32::MAX),
+        )
+    });
+    let parser = syntax_message(&error.without_snippet().to_string());
+    if parser.starts_with("YAML limits exceeded") {
+        let diagnostic = Diagnostic::new(Code::TooLarge, file, span, parser);
+        return if error.to_string().contains(EXPANDED_TOO_FAR) {
+            diagnostic.with_help(
+                "write the text out where it is needed instead of repeating it through \
+                 aliases (`*name`), and keep it short",
+            )
+        } else {
+            diagnostic
+        };
+    }
+    let not_checked = "the rest of the file was not checked: fix this and run again";
+    match crate::yaml_syntax::explain(lines, span, &parser) {
+        Some(plain) => Diagnostic::new(Code::YamlSyntax, file, plain.span, plain.message)
+            .with_help(plain.help)
+            .with_note(format!("the YAML parser says: {parser}; {not_checked}")),
+        None => Diagnostic::new(
+            Code::YamlSyntax,
+            file,
+            span,
+            format!("YAML syntax: {parser}"),
+        )
+        .with_help("check the indentation and quoting of this line and the one above")
+        .with_note(not_checked),
     }
 }
 
@@ -227,9 +402,11 @@ const MAX_DEPTH: usize = 64;
 const PARSER_STACK_BYTES: usize = 32 << 20;
 
 fn options() -> serde_saphyr::Options {
-    // Limits stated in the README: nesting, anchors, aliases and nodes per file.
+    // Limits stated in the README: nesting, anchors, aliases and nodes per file. Keys written
+    // twice reach our tree, which reports them in our words (JG107).
     serde_saphyr::options! {
         strict_booleans: true,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             flow_nesting_limit: MAX_DEPTH,
@@ -266,7 +443,7 @@ pub fn parser_pool() -> Option<&'static rayon::ThreadPool> {
 /// Runs serde-saphyr where there is room for the deepest nesting allowed: in place on a
 /// [`parser_pool`] thread, otherwise on a thread of its own (or, if none can be started, on
 /// the caller's).
-fn parse_raw(text: &str) -> Result<Spanned<Raw>, serde_saphyr::Error> {
+pub(crate) fn parse_raw(text: &str) -> Result<Spanned<Raw>, serde_saphyr::Error> {
     let parse = move || {
         EXPANDED.with(|spent| spent.set(0));
         serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options())
@@ -328,7 +505,7 @@ fn syntax_message(full: &str) -> String {
         // The parser's own guard on flow collections (`[[[...`), set to the same depth.
         format!("YAML limits exceeded: nested more than {MAX_DEPTH} levels deep")
     } else {
-        format!("YAML syntax: {bare}")
+        bare.to_owned()
     }
 }
 
@@ -382,6 +559,8 @@ pub struct Reader<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Where the key that owns the value being read stands, for "missing field" messages.
     owner: Span,
+    /// The file's text, to tell a number YAML read from text that only looks like one.
+    text: &'a str,
 }
 
 impl<'a> Reader<'a> {
@@ -390,7 +569,21 @@ impl<'a> Reader<'a> {
             file,
             diagnostics: Vec::new(),
             owner: Span::FILE,
+            text: "",
         }
+    }
+
+    /// A reader that knows the file's text, so that text YAML reads as a different number
+    /// (`0x1F`, `1.10`) is reported instead of read as that number.
+    pub fn with_text(mut self, text: &'a str) -> Self {
+        self.text = text;
+        self
+    }
+
+    /// The text of a value as written in the file, when the reader has it.
+    fn written(&self, span: Span) -> Option<&'a str> {
+        self.text
+            .get(span.offset..span.offset.checked_add(span.len)?)
     }
 
     pub fn report(&mut self, code: Code, span: Span, message: impl Into<String>) {
@@ -444,8 +637,51 @@ impl FromNode for String {
     fn from_node(node: &Node, reader: &mut Reader) -> Option<Self> {
         match &node.value {
             Value::Str(s) => Some(s.clone()),
-            Value::Int(n) => Some(n.to_string()),
-            Value::Float(n) => Some(n.to_string()),
+            Value::Int(_) | Value::Float(_) => {
+                let read = match node.value {
+                    Value::Int(n) => n.to_string(),
+                    Value::Float(n) => n.to_string(),
+                    _ => String::new(),
+                };
+                match reader.written(node.span) {
+                    // `1.10` or `0x1F`: text that YAML reads as another number.
+                    Some(written) if written != read => {
+                        reader.report_with_help(
+                            Code::WrongType,
+                            node.span,
+                            format!(
+                                "expected text, but YAML reads `{written}` as the number {read}"
+                            ),
+                            format!("quote it: `\"{written}\"`"),
+                        );
+                        None
+                    }
+                    _ => Some(read),
+                }
+            }
+            // `- STORY UPDATED SUCCESS: <n>`: text with `: ` in it, read by YAML as a map.
+            Value::Map(entries)
+                if entries.len() == 1
+                    && !matches!(entries[0].1.value, Value::Map(_) | Value::Seq(_)) =>
+            {
+                let (key, value) = &entries[0];
+                let written = match &value.value {
+                    Value::Str(s) => format!("{}: {s}", key.name),
+                    Value::Null => format!("{}:", key.name),
+                    Value::Bool(b) => format!("{}: {b}", key.name),
+                    Value::Int(n) => format!("{}: {n}", key.name),
+                    Value::Float(n) => format!("{}: {n}", key.name),
+                    Value::Map(_) | Value::Seq(_) => key.name.clone(),
+                };
+                let quoted = written.replace('\\', "\\\\").replace('"', "\\\"");
+                reader.report_with_help(
+                    Code::WrongType,
+                    key.span,
+                    format!("expected text, but the `: ` in `{written}` makes YAML read a map"),
+                    format!("quote it: `\"{quoted}\"`"),
+                );
+                None
+            }
             _ => {
                 reader.wrong_type(node, "text");
                 None
@@ -548,7 +784,10 @@ pub struct Fields<'n> {
 impl<'n> Fields<'n> {
     fn take(&mut self, name: &str) -> Option<&'n (Key, Node)> {
         let at = self.entries.iter().position(|(k, _)| k.name == name)?;
-        self.used[at] = true;
+        // A key written twice is reported once, by the parser (JG107), not as unknown too.
+        for (used, (key, _)) in self.used.iter_mut().zip(self.entries) {
+            *used |= key.name == name;
+        }
         let entry = &self.entries[at];
         // An empty value (`field:` with nothing after it) counts as absent.
         (entry.1.value != Value::Null).then_some(entry)
@@ -659,12 +898,93 @@ mod tests {
     }
 
     #[test]
-    fn syntax_error_has_position_and_bare_message() {
+    fn syntax_error_is_told_at_the_mistake_with_the_parsers_words_as_a_note() {
         let err = parse("a: [1, 2\nb: 3\n", "x.yaml").unwrap_err();
         assert_eq!(err.code, Code::YamlSyntax);
-        assert_eq!((err.span.line, err.span.column), (2, 2));
-        assert_eq!(err.span.offset, 10, "snippets need the byte offset too");
-        assert!(!err.message.contains("line 2"), "{}", err.message);
+        assert_eq!((err.span.line, err.span.column, err.span.offset), (1, 4, 3));
+        assert_eq!(
+            err.message,
+            "the `[` that opens here is not closed on this line"
+        );
+        assert_eq!(
+            err.note(),
+            Some(
+                "the YAML parser says: illegal placement of ':' indicator; the rest of the file \
+                 was not checked: fix this and run again"
+            )
+        );
+    }
+
+    /// Every span of `found` lies inside `text`, on a line GitHub shows.
+    fn assert_inside(text: &str, found: &[Diagnostic]) {
+        let lines = 1 + text.matches('\n').count() as u32;
+        for d in found {
+            assert!(d.span.offset + d.span.len <= text.len(), "{d:?}");
+            assert!((1..=lines).contains(&d.span.line), "{d:?}");
+        }
+    }
+
+    /// Found by the `request` fuzz target: a lone CR, then a key written twice, gave JG003 at
+    /// line 3, offset 6 in this 6-byte file.
+    #[test]
+    fn six_bytes_with_a_lone_cr_point_inside_the_file() {
+        let text = "\re:\ne:";
+        let (_, found) = parse_all(text, "x.yaml");
+        assert_inside(text, &found);
+        let cr = found
+            .iter()
+            .find(|d| d.code == Code::LoneCarriageReturn)
+            .expect("the CR is reported");
+        assert_eq!((cr.span.line, cr.span.column, cr.span.offset), (1, 1, 0));
+        assert_eq!(
+            cr.help.as_deref(),
+            Some("save the file with LF line endings")
+        );
+    }
+
+    #[test]
+    fn lines_after_lone_crs_keep_the_numbers_github_shows() {
+        // Progress updates pasted into run output, then a key written twice on line 6.
+        let text =
+            "runs:\n  - stdout: |\n      12%\r13%\r100%\n      done\r\n    by: a\n    by: b\n";
+        let (node, found) = parse_all(text, "x.yaml");
+        assert!(node.is_some());
+        assert_inside(text, &found);
+        let got: Vec<(Code, u32, u32)> = found
+            .iter()
+            .map(|d| (d.code, d.span.line, d.span.column))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Code::DuplicateField, 6, 5),
+                (Code::LoneCarriageReturn, 3, 10)
+            ],
+            "one JG007 per line, CRLF is a line break: {found:?}"
+        );
+        assert_eq!(
+            found[1].help.as_deref(),
+            Some(
+                "remove the carriage returns (progress updates such as `12%\\r13%`): keep the \
+                 last update of each line"
+            )
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_points_at_both() {
+        let (_, found) = parse_all("notes: a\nb: c\nnotes: d\n", "x.yaml");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!(d.code, Code::DuplicateField);
+        assert_eq!(
+            d.message,
+            "`notes` is written twice; keep one (merge the two)"
+        );
+        assert_eq!((d.span.line, d.span.column, d.span.len), (3, 1, 5));
+        let (first, label) = d.related().expect("the first occurrence");
+        assert_eq!((first.line, first.column, first.len), (1, 1, 5));
+        assert_eq!(label, "first written here");
     }
 
     #[test]
@@ -738,6 +1058,39 @@ mod tests {
             );
             assert_eq!((err.span.line, err.span.column), at, "{form}");
         }
+    }
+
+    #[test]
+    fn text_that_yaml_reads_as_another_number_is_reported() {
+        let text = "a: 0x1F\nb: 1.10\nc: 1234\n";
+        let node = parse(text, "x.yaml").unwrap();
+        let Value::Map(entries) = &node.value else {
+            panic!("not a map")
+        };
+        let mut reader = Reader::new("x.yaml").with_text(text);
+        let read: Vec<Option<String>> = entries
+            .iter()
+            .map(|(_, n)| String::from_node(n, &mut reader))
+            .collect();
+        assert_eq!(read, [None, None, Some("1234".to_owned())]);
+        let told: Vec<(&str, Option<&str>)> = reader
+            .diagnostics
+            .iter()
+            .map(|d| (d.message.as_str(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            told,
+            [
+                (
+                    "expected text, but YAML reads `0x1F` as the number 31",
+                    Some("quote it: `\"0x1F\"`")
+                ),
+                (
+                    "expected text, but YAML reads `1.10` as the number 1.1",
+                    Some("quote it: `\"1.10\"`")
+                ),
+            ]
+        );
     }
 
     #[test]

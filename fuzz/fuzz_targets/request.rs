@@ -71,9 +71,16 @@ fn check(bytes: &[u8]) {
                 d.span.offset.saturating_add(d.span.len) <= text.len(),
                 "span past the end of the file: {d:?}"
             );
-            // YAML, like most editors, also ends a line at a lone carriage return.
-            let lines = 1 + text.replace("\r\n", "\n").matches(['\n', '\r']).count();
+            // Lines as GitHub counts them: a line ends at LF (or CRLF), never at a lone CR.
+            let lines = 1 + text.matches('\n').count();
             assert!(d.span.line as usize <= lines, "line past the end: {d:?}");
+            if let Some((related, _)) = d.related() {
+                assert!(
+                    related.offset.saturating_add(related.len) <= text.len()
+                        && (1..=lines).contains(&(related.line as usize)),
+                    "related place outside the file: {d:?}"
+                );
+            }
         }
     }
 

@@ -88,13 +88,14 @@ pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
             );
         }
     };
-    let node = match yaml::parse(text, file) {
-        Ok(node) => node,
-        Err(diagnostic) => return (None, vec![diagnostic]),
+    let (node, mut found) = yaml::parse_all(text, file);
+    let Some(node) = node else {
+        return (None, found);
     };
-    let mut reader = Reader::new(file);
+    let mut reader = Reader::new(file).with_text(text);
     let request = Request::from_node(&node, &mut reader);
-    (request, reader.diagnostics)
+    found.append(&mut reader.diagnostics);
+    (request, found)
 }
 
 impl FromNode for Request {

@@ -47,11 +47,14 @@ pub fn load(root: &Path) -> anyhow::Result<Site> {
         report_links(root, dir, &mut diagnostics)?;
     }
     let config = load_config(root, &mut diagnostics)?;
-    let theme = crate::theme::Theme::load(root)?;
-    diagnostics.extend(super::routes::collisions(
-        theme.assets.keys(),
-        crate::theme::THEME_DIR,
-    ));
+    // A theme that cannot be read (a linked folder, reported above as JG006) has no files to
+    // collide; the build, which reads it again, stops on it.
+    if let Ok(theme) = crate::theme::Theme::load(root) {
+        diagnostics.extend(super::routes::collisions(
+            theme.assets.keys(),
+            crate::theme::THEME_DIR,
+        ));
+    }
     let request_files = list(root, REQUESTS_DIR, &mut diagnostics)?;
     let guide_files = list(root, GUIDE_DIR, &mut diagnostics)?;
 

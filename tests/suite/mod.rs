@@ -18,3 +18,4 @@ mod runs;
 mod schema;
 mod serve;
 mod xss;
+mod yaml_mistakes;
