@@ -79,9 +79,10 @@ codes! {
     ApprovalEarly = "JG306", Error, "Approval without a passing backup run (success, matching output, outcome verified) dated on or before it.";
     ApprovalRelease = "JG307", Error, "Approval is for an earlier release than the target (a later one is warning JG308).";
     ApprovalLater = "JG308", Warning, "Approval is for a later release than the target.";
-    LateSubmission = "JG309", Warning, "Submitted after the target release's recommended date or last submission day.";
+    LateSubmission = "JG309", Warning, "Submitted after the target release's recommended date.";
     DuplicateJob = "JG310", Warning, "The same job is requested by two open requests for the same release.";
     Withdrawn = "JG311", Error, "The withdrawal date is before `submitted` or after today.";
+    ClosedRelease = "JG312", Error, "The target release was already closed on `submitted` (its last submission day had passed).";
     GuardRole = "JG401", Error, "An admin-only field was added, changed or removed by someone without the role.";
     GuardNew = "JG402", Error, "A new request arrives with admin-only fields from its author.";
     FrontMatter = "JG501", Error, "A guide page lacks front matter, or it has unknown or missing fields.";
@@ -255,19 +256,27 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
             d.span.line,
             d.span.column,
             escape_property(d.code.as_str()),
-            escape_data(&d.message),
+            escape_data(&with_help(d)),
         );
     }
     let plain: Vec<Diagnostic> = diagnostics
         .iter()
         .map(|d| Diagnostic {
             file: one_line(&d.file),
-            message: one_line(&d.message),
+            message: one_line(&with_help(d)),
             ..d.clone()
         })
         .collect();
     out.push_str(&render_short(&plain));
     out
+}
+
+/// The message followed by its help line, for the formats that have one text per problem.
+fn with_help(d: &Diagnostic) -> String {
+    match &d.help {
+        Some(help) => format!("{}\nhelp: {help}", d.message),
+        None => d.message.clone(),
+    }
 }
 
 fn one_line(s: &str) -> String {
@@ -299,6 +308,7 @@ struct JsonDiagnostic<'a> {
     severity: Severity,
     code: Code,
     message: &'a str,
+    help: Option<&'a str>,
 }
 
 /// The stable JSON shape documented in the README.
@@ -315,6 +325,7 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
                 severity: d.severity,
                 code: d.code,
                 message: &d.message,
+                help: d.help.as_deref(),
             })
             .collect(),
     };
