@@ -82,7 +82,7 @@ codes! {
     LateSubmission = "JG309", Warning, "Submitted after the target release's recommended date.";
     DuplicateJob = "JG310", Warning, "The same job is requested by two open requests for the same release.";
     Withdrawn = "JG311", Error, "The withdrawal date is before `submitted` or after today.";
-    ClosedRelease = "JG312", Error, "The target release was already closed on `submitted` (its last submission day had passed).";
+    ClosedRelease = "JG312", Error, "The target release was already closed on `submitted` (its last submission day had passed), and no coordinator has scheduled the request.";
     GuardRole = "JG401", Error, "An admin-only field was added, changed or removed by someone without the role.";
     GuardNew = "JG402", Error, "A new request arrives with admin-only fields from its author.";
     FrontMatter = "JG501", Error, "A guide page lacks front matter, or it has unknown or missing fields.";

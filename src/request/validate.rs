@@ -660,7 +660,8 @@ impl Check<'_> {
         let target = r.target_release.value;
         let dates = calendar::release_dates(self.config, target);
         let submitted = r.submitted.value;
-        if submitted > dates.last_submission {
+        // Once a coordinator has scheduled the request, the release team took it on as it is.
+        if submitted > dates.last_submission && r.scheduled.is_none() {
             let open = calendar::first_open_release(self.config, submitted);
             let open_dates = calendar::release_dates(self.config, open);
             self.report_with_help(
