@@ -82,9 +82,10 @@ codes! {
     ApprovalEarly = "JG306", Error, "Approval without a passing backup run (success, matching output, outcome verified) dated on or before it.";
     ApprovalRelease = "JG307", Error, "Approval is for an earlier release than the target (a later one is warning JG308).";
     ApprovalLater = "JG308", Warning, "Approval is for a later release than the target.";
-    LateSubmission = "JG309", Warning, "Submitted after the target release's recommended date or last submission day.";
+    LateSubmission = "JG309", Warning, "Submitted after the target release's recommended date.";
     DuplicateJob = "JG310", Warning, "The same job is requested by two open requests for the same release.";
     Withdrawn = "JG311", Error, "The withdrawal date is before `submitted` or after today.";
+    ClosedRelease = "JG312", Error, "The target release was already closed on `submitted` (its last submission day had passed), and no coordinator has scheduled the request.";
     GuardRole = "JG401", Error, "An admin-only field was added, changed or removed by someone without the role.";
     GuardNew = "JG402", Error, "A new request names an author other than who files it, or arrives with admin-only fields, from someone without a role.";
     GuardAuthor = "JG403", Error, "An author field was changed by someone who is neither the request's author nor a coordinator or admin.";
@@ -321,14 +322,18 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
-/// The annotation's text: the message, then where the related place is.
+/// The annotation's text: the message, where the related place is, then the help line.
 fn github_message(d: &Diagnostic) -> String {
-    match d.related() {
+    let message = match d.related() {
         Some((span, label)) => format!(
             "{} ({label}: line {}, column {})",
             d.message, span.line, span.column
         ),
         None => d.message.clone(),
+    };
+    match &d.help {
+        Some(help) => format!("{message}\nhelp: {help}"),
+        None => message,
     }
 }
 
@@ -361,6 +366,7 @@ struct JsonDiagnostic<'a> {
     severity: Severity,
     code: Code,
     message: &'a str,
+    help: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     related: Option<JsonRelated<'a>>,
 }
@@ -387,6 +393,7 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> String {
                 severity: d.severity,
                 code: d.code,
                 message: &d.message,
+                help: d.help.as_deref(),
                 related: d.related().map(|(span, label)| JsonRelated {
                     line: span.line,
                     column: span.column,

@@ -490,7 +490,8 @@ impl<'a> Facts<'a> {
                 key: "cutoff",
                 label: format!("Cutoff for {release_name}"),
                 date: cutoff,
-                done: in_release,
+                // A request in the release is done with its cutoff only once the cutoff came.
+                done: in_release && past_cutoff,
                 late: live && !in_release && past_cutoff,
             },
         ]
@@ -1023,6 +1024,22 @@ Not going into 2026-12: the next cutoff is 6 Feb (2027-02).
                 .collect();
             assert_eq!(got, flags, "{words} on {today}");
         }
+    }
+
+    /// An approved request is in its release, but its cutoff is done only once it came.
+    #[test]
+    fn a_future_cutoff_is_never_done() {
+        let words = "pass=2026-11-21 approved=2026-11-24";
+        let cutoff_on = |today: NaiveDate| {
+            let status = derive(&request(words), &site(), today);
+            let m = status.timeline.last().unwrap().clone();
+            assert_eq!(m.key, "cutoff");
+            m
+        };
+        let cutoff = cutoff_on(date("2026-11-25")).date;
+        let before = cutoff_on(cutoff.pred_opt().unwrap());
+        assert!(!before.done && !before.late, "{before:?}");
+        assert!(cutoff_on(cutoff).done);
     }
 
     #[test]

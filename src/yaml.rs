@@ -340,6 +340,10 @@ pub fn parse_all(text: &str, file: &str) -> (Option<Node>, Vec<Diagnostic>) {
             .with_help(help),
         );
     }
+    let mut node = node;
+    if let Some(node) = node.as_mut() {
+        end_block_scalars(node, text);
+    }
     (node, found)
 }
 
@@ -390,6 +394,26 @@ fn syntax_error(error: &serde_saphyr::Error, lines: &Lines, file: &str) -> Diagn
         )
         .with_help("check the indentation and quoting of this line and the one above")
         .with_note(not_checked),
+    }
+}
+
+/// Ends the span of each block scalar (`|` or `>`) at its last content line: the parser's span
+/// runs on over the blank lines after it, up to the next key, which underlines would show.
+/// Only trailing blanks are dropped, so other text values keep their spans.
+fn end_block_scalars(node: &mut Node, text: &str) {
+    match &mut node.value {
+        Value::Str(_) => {
+            let start = node.span.offset.min(text.len());
+            let end = (start + node.span.len).min(text.len());
+            if let Some(written) = text.get(start..end) {
+                node.span.len = written.trim_end_matches([' ', '\t', '\r', '\n']).len();
+            }
+        }
+        Value::Seq(items) => items.iter_mut().for_each(|n| end_block_scalars(n, text)),
+        Value::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, n)| end_block_scalars(n, text)),
+        _ => {}
     }
 }
 
@@ -561,6 +585,8 @@ pub struct Reader<'a> {
     owner: Span,
     /// The file's text, to tell a number YAML read from text that only looks like one.
     text: &'a str,
+    /// That key's name; empty at the top of the file.
+    owner_name: String,
 }
 
 impl<'a> Reader<'a> {
@@ -570,6 +596,7 @@ impl<'a> Reader<'a> {
             diagnostics: Vec::new(),
             owner: Span::FILE,
             text: "",
+            owner_name: String::new(),
         }
     }
 
@@ -604,7 +631,8 @@ impl<'a> Reader<'a> {
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let message = format!("expected {expected}, found {}", node.value.kind());
-        self.report(Code::WrongType, node.span, message);
+        let help = wrong_type_help(node, expected);
+        self.report_with_help(Code::WrongType, node.span, message, help);
     }
 
     /// Reads a map with the given fields; reports it if it is not a map.
@@ -625,6 +653,28 @@ impl<'a> Reader<'a> {
                 None
             }
         }
+    }
+}
+
+/// How to turn the value in `node` into what was `expected`.
+fn wrong_type_help(node: &Node, expected: &str) -> String {
+    match (&node.value, expected) {
+        (Value::Str(text), "true or false") => format!(
+            "write `true` or `false` without quotes; `{}` is read as text",
+            text.trim()
+        ),
+        (_, "true or false") => "write `true` or `false`".to_owned(),
+        (Value::Seq(_) | Value::Map(_), "text") => {
+            "put the value in double quotes, so that `:`, `- `, `[` or `{` in it are read as text"
+                .to_owned()
+        }
+        (_, "text") => "write the value as text".to_owned(),
+        (_, "a list") => "write one entry per line, each starting with `- `".to_owned(),
+        (_, "a date (YYYY-MM-DD)") => "write the date as YYYY-MM-DD, e.g. 2026-11-27".to_owned(),
+        (_, "a whole number") => "write a whole number, e.g. 3".to_owned(),
+        _ => format!(
+            "write the fields of the map as `name: value`, one per line, indented under the key ({expected})"
+        ),
     }
 }
 
@@ -782,38 +832,65 @@ pub struct Fields<'n> {
 }
 
 impl<'n> Fields<'n> {
-    fn take(&mut self, name: &str) -> Option<&'n (Key, Node)> {
+    /// The entry for `name`, whether or not it has a value.
+    fn entry(&mut self, name: &str) -> Option<&'n (Key, Node)> {
         let at = self.entries.iter().position(|(k, _)| k.name == name)?;
         // A key written twice is reported once, by the parser (JG107), not as unknown too.
         for (used, (key, _)) in self.used.iter_mut().zip(self.entries) {
             *used |= key.name == name;
         }
-        let entry = &self.entries[at];
+        Some(&self.entries[at])
+    }
+
+    fn take(&mut self, name: &str) -> Option<&'n (Key, Node)> {
         // An empty value (`field:` with nothing after it) counts as absent.
-        (entry.1.value != Value::Null).then_some(entry)
+        self.entry(name)
+            .filter(|entry| entry.1.value != Value::Null)
     }
 
     /// A field that may be left out. `None` if absent or unreadable (the latter is reported).
     pub fn optional<T: FromNode>(&mut self, reader: &mut Reader, name: &str) -> Option<T> {
         let (key, node) = self.take(name)?;
         let outer = std::mem::replace(&mut reader.owner, key.span);
+        let outer_name = std::mem::replace(&mut reader.owner_name, key.name.clone());
         let value = T::from_node(node, reader);
         reader.owner = outer;
+        reader.owner_name = outer_name;
         value
     }
 
-    /// A field that must be present.
+    /// A field that must be present. An empty one is reported at its own key.
     pub fn required<T: FromNode>(&mut self, reader: &mut Reader, name: &str) -> Option<T> {
-        if self.take(name).is_none() {
-            let message = if reader.owner == Span::FILE {
-                format!("missing required field `{name}`")
-            } else {
-                format!("missing required field `{name}` in this map")
-            };
-            reader.report(Code::MissingField, self.owner, message);
-            return None;
+        match self.entry(name) {
+            None => {
+                let (message, help) = if reader.owner_name.is_empty() {
+                    (
+                        format!("missing required field `{name}`"),
+                        format!("add `{name}:` with its value at the start of a line"),
+                    )
+                } else {
+                    let owner = &reader.owner_name;
+                    (
+                        format!("`{owner}` is missing its required field `{name}`"),
+                        format!("add `{name}:` with its value, indented under `{owner}:`"),
+                    )
+                };
+                reader.report_with_help(Code::MissingField, self.owner, message, help);
+                None
+            }
+            Some((key, node)) if node.value == Value::Null => {
+                reader.report_with_help(
+                    Code::MissingField,
+                    key.span,
+                    format!("`{name}` is empty"),
+                    format!(
+                        "write its value after `{name}:`, or on the lines below indented under it"
+                    ),
+                );
+                None
+            }
+            Some(_) => self.optional(reader, name),
         }
-        self.optional(reader, name)
     }
 
     /// A list that may be left out, read as empty.
@@ -1091,6 +1168,17 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_block_scalar_ends_at_its_last_content_line() {
+        let text = "a: |\n  one\n  two\n\n\nb: x\n";
+        let node = parse(text, "x.yaml").unwrap();
+        let Value::Map(entries) = &node.value else {
+            panic!("{node:?}")
+        };
+        let span = entries[0].1.span;
+        assert_eq!(&text[span.offset..span.offset + span.len], "one\n  two");
     }
 
     #[test]

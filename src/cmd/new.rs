@@ -6,7 +6,11 @@ use anyhow::{Context as _, bail};
 
 use crate::cli::{KindArg, NewArgs};
 use crate::request::scaffold::{self, NewRequest};
-use crate::request::{Kind, is_valid_id};
+use chrono::NaiveDate;
+
+use crate::config::SiteConfig;
+use crate::month::Month;
+use crate::request::{Kind, is_valid_id, validate};
 use crate::{calendar, config};
 
 use super::Outcome;
@@ -37,65 +41,105 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
         bail!("{} has errors; run `jobgate check`", settings.display());
     };
     let interactive = std::io::stdin().is_terminal();
-    let ask = |question: &str| -> anyhow::Result<Option<String>> {
-        if !interactive {
-            return Ok(None);
-        }
-        eprint!("{question}: ");
-        std::io::stderr().flush()?;
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        let answer = line.trim().to_owned();
-        Ok((!answer.is_empty()).then_some(answer))
-    };
+    let mut prompt = Prompt { interactive };
+    let open = calendar::first_open_release(&config, today);
     let title = match args.title {
         Some(t) => Some(t),
-        None => ask("Title (one line)")?,
+        None => prompt.ask("Title (one line)", |a| Ok(a.to_owned()))?,
     };
     let kind = match args.kind {
-        Some(KindArg::New) => Kind::New,
-        Some(KindArg::Existing) => Kind::Existing,
-        None => match ask("Kind (new or existing) [new]")?.as_deref() {
-            None | Some("new") => Kind::New,
-            Some("existing") => Kind::Existing,
-            Some(other) => bail!("`{other}` is not a kind; use new or existing"),
-        },
+        Some(KindArg::New) => Some(Kind::New),
+        Some(KindArg::Existing) => Some(Kind::Existing),
+        None if !interactive => Some(Kind::New),
+        None => Some(
+            prompt
+                .ask("Kind (new or existing) [new]", parse_kind)?
+                .unwrap_or(Kind::New),
+        ),
     };
-    let Some(author) = args.author.or(ask("Your GitHub handle")?) else {
-        bail!("give --author <your GitHub handle>");
+    let author = match args.author {
+        Some(author) => Some(author),
+        None => prompt.ask("Your GitHub handle", |a| {
+            let handle = a.trim_start_matches('@');
+            if validate::is_github_handle(handle) {
+                Ok(handle.to_owned())
+            } else {
+                Err(format!("`{a}` is not a GitHub handle"))
+            }
+        })?,
     };
+    let pr_prefix = format!("https://github.com/{}/pull/", config.repository);
     let pr = match args.pr {
         Some(pr) => Some(pr),
-        None if kind == Kind::New => match ask(&format!(
-            "Pull request URL (https://github.com/{}/pull/N)",
-            config.repository
-        ))? {
-            Some(pr) => Some(pr),
-            None => bail!("a new job needs --pr <its pull request URL>"),
-        },
+        None if kind == Some(Kind::New) => {
+            prompt.ask(&format!("Pull request URL ({pr_prefix}N)"), |a| {
+                let number = a.strip_prefix(pr_prefix.as_str()).unwrap_or("");
+                if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+                    Ok(a.to_owned())
+                } else {
+                    Err(format!("write it as {pr_prefix}<number>"))
+                }
+            })?
+        }
         None => None,
+    };
+    let target_release = match args.target_release {
+        Some(release) => {
+            if let Err(problem) = open_release(&config, today, release) {
+                bail!("{problem}");
+            }
+            release
+        }
+        None if !interactive => open,
+        None => prompt
+            .ask(&format!("Target release (YYYY-MM) [{open}]"), |a| {
+                let release = Month::parse(a).ok_or(format!("`{a}` is not a month (YYYY-MM)"))?;
+                open_release(&config, today, release).map(|()| release)
+            })?
+            .unwrap_or(open),
     };
     let mut jobs = args.jobs;
     if jobs.is_empty()
-        && let Some(answer) = ask("Job class names in run order, separated by commas")?
+        && let Some(answer) =
+            prompt.ask("Job class names in run order, separated by commas", |a| {
+                let jobs: Vec<String> = a
+                    .split(',')
+                    .map(|j| j.trim().to_owned())
+                    .filter(|j| !j.is_empty())
+                    .collect();
+                match jobs.iter().find(|j| !validate::is_class_name(j)) {
+                    Some(bad) => Err(format!("`{bad}` is not a class name, e.g. AuditSkillJob")),
+                    None => Ok(jobs),
+                }
+            })?
     {
-        jobs = answer
-            .split(',')
-            .map(|j| j.trim().to_owned())
-            .filter(|j| !j.is_empty())
-            .collect();
+        jobs = answer;
+    }
+    // Everything that is still missing, said at once.
+    let mut missing = Vec::new();
+    if author.is_none() {
+        missing.push("--author <your GitHub handle>".to_owned());
+    }
+    if kind == Some(Kind::New) && pr.is_none() {
+        missing.push(format!(
+            "--pr {pr_prefix}<number> (a new job needs its pull request)"
+        ));
     }
     if jobs.is_empty() {
-        bail!("give --jobs AuditJob,MigrationJob (job class names in run order)");
+        missing.push("--jobs AuditJob,MigrationJob (job class names in run order)".to_owned());
     }
+    if !missing.is_empty() {
+        bail!("give {}", missing.join("; "));
+    }
+    let (Some(author), Some(kind)) = (author, kind) else {
+        bail!("give --author <your GitHub handle>");
+    };
     let new = NewRequest {
         title,
         kind,
         author,
         pr,
-        target_release: args
-            .target_release
-            .unwrap_or_else(|| calendar::first_open_release(&config, today)),
+        target_release,
         jobs,
         submitted: today,
     };
@@ -115,4 +159,60 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
             .display()
     );
     Ok(Outcome::Clean)
+}
+
+/// Questions on a terminal; without one, every question goes unanswered.
+struct Prompt {
+    interactive: bool,
+}
+
+impl Prompt {
+    /// Asks until `accept` takes the answer; an empty answer, or the end of input, is `None`.
+    fn ask<T>(
+        &mut self,
+        question: &str,
+        accept: impl Fn(&str) -> Result<T, String>,
+    ) -> anyhow::Result<Option<T>> {
+        if !self.interactive {
+            return Ok(None);
+        }
+        loop {
+            eprint!("{question}: ");
+            std::io::stderr().flush()?;
+            let mut line = String::new();
+            if std::io::stdin().lock().read_line(&mut line)? == 0 {
+                return Ok(None);
+            }
+            let answer = line.trim();
+            if answer.is_empty() {
+                return Ok(None);
+            }
+            match accept(answer) {
+                Ok(value) => return Ok(Some(value)),
+                Err(problem) => eprintln!("{problem}; try again (or leave it empty to skip)"),
+            }
+        }
+    }
+}
+
+fn parse_kind(answer: &str) -> Result<Kind, String> {
+    match answer.to_ascii_lowercase().as_str() {
+        "new" => Ok(Kind::New),
+        "existing" => Ok(Kind::Existing),
+        _ => Err(format!("`{answer}` is not a kind; use new or existing")),
+    }
+}
+
+/// Whether a request filed `today` can still make `release` (JG312 otherwise).
+fn open_release(config: &SiteConfig, today: NaiveDate, release: Month) -> Result<(), String> {
+    let dates = calendar::release_dates(config, release);
+    if today <= dates.last_submission {
+        return Ok(());
+    }
+    let open = calendar::first_open_release(config, today);
+    Err(format!(
+        "{release} is closed: its last submission day was {}, for the cutoff on {}; the \
+         earliest release still open is {open}",
+        dates.last_submission, dates.cutoff
+    ))
 }

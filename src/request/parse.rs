@@ -4,6 +4,7 @@ use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::month::Month;
 use crate::yaml::{self, At, FromNode, Node, Reader};
 
+use super::validate::Partial;
 use super::{
     Approval, Expectation, Instructions, Kind, Output, Readiness, Request, Run, RunResult,
     Scheduled, Server, Tests, Withdrawal,
@@ -63,8 +64,18 @@ pub fn too_large(file: &str, size: u64) -> Diagnostic {
 /// Returns the request when it is structurally complete, along with every diagnostic found;
 /// a request with diagnostics may still be returned so later checks can see it.
 pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
+    let (request, _, diagnostics) = parse_with_partial(bytes, file);
+    (request, diagnostics)
+}
+
+/// Like [`parse`], and when the request is incomplete but the YAML was read, the values that
+/// the single-field rules can still check ([`super::validate::validate_partial`]).
+pub fn parse_with_partial(
+    bytes: &[u8],
+    file: &str,
+) -> (Option<Request>, Option<Partial>, Vec<Diagnostic>) {
     if bytes.len() > MAX_REQUEST_BYTES {
-        return (None, vec![too_large(file, bytes.len() as u64)]);
+        return (None, None, vec![too_large(file, bytes.len() as u64)]);
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -84,18 +95,62 @@ pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
             );
             return (
                 None,
+                None,
                 vec![Diagnostic::new(Code::NotUtf8, file, span, message)],
             );
         }
     };
     let (node, mut found) = yaml::parse_all(text, file);
     let Some(node) = node else {
-        return (None, found);
+        return (None, None, found);
     };
     let mut reader = Reader::new(file).with_text(text);
     let request = Request::from_node(&node, &mut reader);
+    let partial = request.is_none().then(|| partial(&node, file));
     found.append(&mut reader.diagnostics);
-    (request, found)
+    (request, partial, found)
+}
+
+/// Reads, quietly, the values of an incomplete request that single-field rules check; what is
+/// wrong with them structurally was already reported.
+fn partial(node: &Node, file: &str) -> Partial {
+    fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+        match &node.value {
+            yaml::Value::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|e| &e.1),
+            _ => None,
+        }
+    }
+    fn texts(node: Option<&Node>, file: &str) -> Vec<At<String>> {
+        let Some(yaml::Value::Seq(items)) = node.map(|n| &n.value) else {
+            return Vec::new();
+        };
+        let mut quiet = Reader::new(file);
+        items
+            .iter()
+            .filter(|item| matches!(item.value, yaml::Value::Str(_)))
+            .filter_map(|item| At::<String>::from_node(item, &mut quiet))
+            .collect()
+    }
+    let mut quiet = Reader::new(file);
+    let pr = get(node, "pr")
+        .filter(|n| matches!(n.value, yaml::Value::Str(_)))
+        .and_then(|n| At::<String>::from_node(n, &mut quiet));
+    let output = get(node, "output");
+    let tests = get(node, "tests");
+    let mut patterns = Vec::new();
+    let mut references = Vec::new();
+    for outcome in ["success", "failure"] {
+        let expected = output
+            .and_then(|o| get(o, outcome))
+            .and_then(|e| get(e, "expected"));
+        patterns.extend(texts(expected, file));
+        references.extend(texts(tests.and_then(|t| get(t, outcome)), file));
+    }
+    Partial {
+        pr,
+        patterns,
+        tests: references,
+    }
 }
 
 impl FromNode for Request {
@@ -335,10 +390,18 @@ fn one_of<T: Copy>(node: &Node, r: &mut Reader, what: &str, choices: &[(&str, T)
             .iter()
             .map(|(name, _)| format!("`{name}`"))
             .collect();
-        r.report(
+        let help = match choices
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(text.trim()))
+        {
+            Some((name, _)) => format!("write it in lower case: `{name}`"),
+            None => format!("use {}", names.join(" or ")),
+        };
+        r.report_with_help(
             Code::BadValue,
             node.span,
-            format!("`{text}` is not a {what}; use {}", names.join(" or ")),
+            format!("`{text}` is not a {what}"),
+            help,
         );
     }
     found

@@ -251,22 +251,7 @@ impl Check<'_> {
     fn urls(&mut self) {
         let r = self.request;
         if let Some(pr) = &r.pr {
-            let example = format!("https://github.com/{}/pull/12345", self.config.repository);
-            if !is_http_url(pr) {
-                self.report_with_help(
-                    Code::BadUrl,
-                    pr.span,
-                    format!("`pr` must be an https URL, found `{}`", shorten(pr)),
-                    format!("link the job's pull request, e.g. {example}"),
-                );
-            } else if !is_pull_request_of(pr, &self.config.repository) {
-                self.report_with_help(
-                    Code::BadPr,
-                    pr.span,
-                    format!("`pr` must be a pull request of {}", self.config.repository),
-                    format!("write it as {example}"),
-                );
-            }
+            pr_rules(self.file, pr, self.config, &mut self.found);
         }
         if let Some(doc) = &r.instructions.doc
             && !is_http_url(doc)
@@ -401,10 +386,11 @@ impl Check<'_> {
         ];
         for (name, items) in lists {
             if items.is_empty() {
-                self.report(
+                self.report_with_help(
                     Code::EmptyList,
                     items.span,
                     format!("`{name}` needs at least one entry"),
+                    "write each entry on its own line under the key, starting with `- `",
                 );
             }
         }
@@ -420,10 +406,11 @@ impl Check<'_> {
             }
             if let Some(first) = seen.insert(job.as_str(), job.span.line) {
                 seen.insert(job.as_str(), first);
-                self.report(
+                self.report_with_help(
                     Code::BadValue,
                     job.span,
                     format!("`{}` is listed twice (first on line {first})", job.value),
+                    "remove this entry",
                 );
             }
         }
@@ -468,27 +455,14 @@ impl Check<'_> {
                 }
             }
         }
-        for pattern in r
+        let patterns = r
             .output
             .success
             .expected
             .iter()
-            .chain(r.output.failure.expected.iter())
-        {
-            for (message, help) in pattern_problems(pattern) {
-                self.report_with_help(Code::BadPattern, pattern.span, message, help);
-            }
-        }
-        for test in r.tests.success.iter().chain(r.tests.failure.iter()) {
-            if let Some(problem) = test_reference_problem(test) {
-                self.report_with_help(
-                    Code::BadPattern,
-                    test.span,
-                    format!("not a test reference: {problem}"),
-                    "write `path/to/x_test.py::Class::test_name` (or `path/to/x_test.py::test_name`)",
-                );
-            }
-        }
+            .chain(r.output.failure.expected.iter());
+        let tests = r.tests.success.iter().chain(r.tests.failure.iter());
+        pattern_rules(self.file, patterns, tests, &mut self.found);
     }
 
     /// JG301: a resubmission must point at another request that exists.
@@ -681,7 +655,8 @@ impl Check<'_> {
         }
     }
 
-    /// JG309: an open request filed too late for comfort, or too late for its release.
+    /// JG312: an open request filed after its release had closed; JG309: filed too late for
+    /// comfort.
     fn lateness(&mut self) {
         let r = self.request;
         if r.withdrawn.is_some() || r.approval.is_some() {
@@ -689,27 +664,31 @@ impl Check<'_> {
         }
         let target = r.target_release.value;
         let dates = calendar::release_dates(self.config, target);
+        let submitted = r.submitted.value;
+        // Once a coordinator has scheduled the request, the release team took it on as it is.
+        if submitted > dates.last_submission && r.scheduled.is_none() {
+            let open = calendar::first_open_release(self.config, submitted);
+            let open_dates = calendar::release_dates(self.config, open);
+            self.report_with_help(
+                Code::ClosedRelease,
+                r.target_release.span,
+                format!(
+                    "{target} was closed when the request was submitted ({submitted}): its last \
+                     submission day was {}, for the cutoff on {}",
+                    dates.last_submission, dates.cutoff
+                ),
+                format!(
+                    "target {open}, the earliest release still open on {submitted} (submit by {})",
+                    open_dates.last_submission
+                ),
+            );
+            return;
+        }
         // Once the cutoff has passed the advice is moot; the status page says "missed" instead.
         if self.today >= dates.cutoff {
             return;
         }
-        let submitted = r.submitted.value;
-        if submitted > dates.last_submission {
-            self.report_with_help(
-                Code::LateSubmission,
-                r.submitted.span,
-                format!(
-                    "submitted {submitted}, after the last submission day for {target} ({})",
-                    dates.last_submission
-                ),
-                format!(
-                    "its first run weekend comes too late for the cutoff ({}); target {} or ask \
-                     the release team",
-                    dates.cutoff,
-                    target.next()
-                ),
-            );
-        } else if submitted > dates.recommended_by {
+        if submitted > dates.recommended_by {
             self.report_with_help(
                 Code::LateSubmission,
                 r.submitted.span,
@@ -720,6 +699,90 @@ impl Check<'_> {
                 format!(
                     "there may be no time for a second run before the cutoff ({})",
                     dates.cutoff
+                ),
+            );
+        }
+    }
+}
+
+/// The values of a request file that did not parse whole, for the rules that need only one
+/// field: so a missing or mistyped field elsewhere does not hide a wrong `pr` or pattern.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Partial {
+    pub pr: Option<At<String>>,
+    /// Every `expected` pattern under `output`, success then failure.
+    pub patterns: Vec<At<String>>,
+    /// Every test reference under `tests`, success then failure.
+    pub tests: Vec<At<String>>,
+}
+
+/// The single-field rules on what parsed of an incomplete request. A complete request gets
+/// the same rules from [`validate`] instead, never both.
+pub fn validate_partial(file: &str, partial: &Partial, config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if let Some(pr) = &partial.pr {
+        pr_rules(file, pr, config, &mut found);
+    }
+    pattern_rules(
+        file,
+        partial.patterns.iter(),
+        partial.tests.iter(),
+        &mut found,
+    );
+    found
+}
+
+/// JG208 and JG202 for the pull request.
+fn pr_rules(file: &str, pr: &At<String>, config: &SiteConfig, found: &mut Vec<Diagnostic>) {
+    let example = format!("https://github.com/{}/pull/12345", config.repository);
+    if !is_http_url(pr) {
+        found.push(
+            Diagnostic::new(
+                Code::BadUrl,
+                file,
+                pr.span,
+                format!("`pr` must be an https URL, found `{}`", shorten(pr)),
+            )
+            .with_help(format!("link the job's pull request, e.g. {example}")),
+        );
+    } else if !is_pull_request_of(pr, &config.repository) {
+        found.push(
+            Diagnostic::new(
+                Code::BadPr,
+                file,
+                pr.span,
+                format!("`pr` must be a pull request of {}", config.repository),
+            )
+            .with_help(format!("write it as {example}")),
+        );
+    }
+}
+
+/// JG209 for output patterns and test references.
+fn pattern_rules<'a>(
+    file: &str,
+    patterns: impl Iterator<Item = &'a At<String>>,
+    tests: impl Iterator<Item = &'a At<String>>,
+    found: &mut Vec<Diagnostic>,
+) {
+    for pattern in patterns {
+        for (message, help) in pattern_problems(pattern) {
+            found.push(
+                Diagnostic::new(Code::BadPattern, file, pattern.span, message).with_help(help),
+            );
+        }
+    }
+    for test in tests {
+        if let Some(problem) = test_reference_problem(test) {
+            found.push(
+                Diagnostic::new(
+                    Code::BadPattern,
+                    file,
+                    test.span,
+                    format!("not a test reference: {problem}"),
+                )
+                .with_help(
+                    "write `path/to/x_test.py::Class::test_name` (or `path/to/x_test.py::test_name`)",
                 ),
             );
         }
@@ -1071,20 +1134,32 @@ mod tests {
         let late = for_december.replace("submitted: 2026-11-26", "submitted: 2026-11-21");
         let found = run(&late, today());
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].code, Code::LateSubmission);
+        assert_eq!(found[0].code, Code::ClosedRelease);
         assert_eq!(
             found[0].message,
-            "submitted 2026-11-21, after the last submission day for 2026-12 (2026-11-20)"
+            "2026-12 was closed when the request was submitted (2026-11-21): its last submission \
+             day was 2026-11-20, for the cutoff on 2026-11-28"
         );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some(
+                "target 2027-01, the earliest release still open on 2026-11-21 (submit by 2026-12-25)"
+            )
+        );
+        // A closed release stays an error after its cutoff: the request must be retargeted.
+        let after = run(&late, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
+        assert_eq!(after.len(), 1, "{after:?}");
+        assert_eq!(after[0].code, Code::ClosedRelease);
         let tight = for_december.replace("submitted: 2026-11-26", "submitted: 2026-11-16");
         let found = run(&tight, today());
+        assert_eq!(found[0].code, Code::LateSubmission);
         assert_eq!(
             found[0].message,
             "submitted 2026-11-16, after the recommended date for 2026-12 (2026-11-14)"
         );
         // Past the cutoff the advice is moot, and withdrawn requests need none.
         assert_eq!(
-            run(&late, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
+            run(&tight, NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
             vec![]
         );
         let withdrawn = format!("{late}withdrawn:\n  on: 2026-11-22\n  reason: Superseded.\n");

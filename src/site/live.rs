@@ -127,7 +127,9 @@ impl LiveSite {
             }
         }
         for file in files {
-            let Some((loaded, found)) = load::load_request(&self.root, file)? else {
+            let Some((loaded, found)) =
+                load::load_request(&self.root, file, self.site.config.as_ref())?
+            else {
                 return Ok(None);
             };
             // The request a resubmission replaces shows it on its page: both go.

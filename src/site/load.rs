@@ -61,7 +61,7 @@ pub fn load(root: &Path) -> anyhow::Result<Site> {
     let parse_all = || {
         request_files
             .par_iter()
-            .filter_map(|file| load_request(root, file).transpose())
+            .filter_map(|file| load_request(root, file, config.as_ref()).transpose())
             .collect::<anyhow::Result<Vec<(Option<Loaded>, Vec<Diagnostic>)>>>()
     };
     let parsed = match crate::yaml::parser_pool() {
@@ -157,6 +157,7 @@ fn load_config(
 pub fn load_request(
     root: &Path,
     file: &str,
+    config: Option<&SiteConfig>,
 ) -> anyhow::Result<Option<(Option<Loaded>, Vec<Diagnostic>)>> {
     let Some(name) = file.strip_prefix("requests/") else {
         return Ok(None);
@@ -198,8 +199,11 @@ pub fn load_request(
             return Ok(Some((None, diagnostics)));
         }
     };
-    let (parsed, found) = request::parse(&bytes, file);
+    let (parsed, partial, found) = request::parse::parse_with_partial(&bytes, file);
     diagnostics.extend(found);
+    if let (Some(partial), Some(config)) = (&partial, config) {
+        diagnostics.extend(request::validate::validate_partial(file, partial, config));
+    }
     let loaded = parsed
         .filter(|_| request::is_valid_id(id))
         .map(|request| Loaded {

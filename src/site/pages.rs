@@ -322,14 +322,16 @@ pub fn write_all(
     } else {
         calendar::weekend_start_after(&config.policy, today)
     };
+    // Runs a coordinator has planned for the weekend, and apart from them the requests that
+    // would run then but are not scheduled yet (or are overdue for it).
     let this_weekend: Vec<&Row> = rows
         .iter()
+        .filter(|r| r.run_weekend == weekend && r.state == State::Scheduled)
+        .collect();
+    let this_weekend_waiting: Vec<&Row> = rows
+        .iter()
         .filter(|r| {
-            r.run_weekend == weekend
-                && matches!(
-                    r.state,
-                    State::Scheduled | State::Submitted | State::Overdue
-                )
+            r.run_weekend == weekend && matches!(r.state, State::Submitted | State::Overdue)
         })
         .collect();
     let attention: Vec<&Row> = rows
@@ -353,6 +355,7 @@ pub fn write_all(
             weekend_end => calendar::weekend_end(&config.policy, weekend),
             runsheet => run_weekends.contains(&weekend).then(|| format!("runs/{weekend}/")),
             this_weekend => &this_weekend,
+            this_weekend_waiting => &this_weekend_waiting,
             attention => &attention,
             attention_items => attention_items,
             counts => &counts,

@@ -200,10 +200,50 @@ fn check_json_has_the_documented_shape() {
     assert_eq!(d["column"], 7);
     assert_eq!(d["severity"], "error");
     assert_eq!(d["code"], "JG104");
-    assert_eq!(
-        d["message"],
-        "`brand-new` is not a kind; use `new` or `existing`"
+    assert_eq!(d["message"], "`brand-new` is not a kind");
+    assert_eq!(d["help"], "use `new` or `existing`");
+    let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut expected = [
+        "file", "line", "column", "severity", "code", "message", "help",
+    ];
+    expected.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, expected);
+}
+
+/// The human, JSON and GitHub formats carry the same help line for every diagnostic.
+#[test]
+fn every_format_carries_the_same_help() {
+    let site = bad_kind_site();
+    site.write(
+        "requests/typo-request.yaml",
+        &site
+            .read("requests/migrate-topic-summaries.yaml")
+            .replace("summary:", "sumary:")
+            .replace("tested_locally: true", "tested_locally: yes"),
     );
+    let human = site.run(&["check", "--today", TODAY]).stdout;
+    let report = json(
+        &site
+            .run(&["check", "--today", TODAY, "--format", "json"])
+            .stdout,
+    );
+    let github = site
+        .run(&["check", "--today", TODAY, "--format", "github"])
+        .stdout;
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 4, "{report}");
+    for d in diagnostics {
+        let help = d["help"].as_str().unwrap_or_else(|| panic!("no help: {d}"));
+        assert!(human.contains(&format!("help: {help}")), "{help}\n{human}");
+        let annotation = format!(
+            "title={}::{}%0Ahelp: {help}",
+            d["code"].as_str().unwrap(),
+            d["message"].as_str().unwrap()
+        );
+        assert!(github.contains(&annotation), "{annotation}\n{github}");
+    }
 }
 
 #[test]
@@ -215,13 +255,13 @@ fn check_github_annotates_and_lists() {
     assert_eq!(
         lines.next(),
         Some(
-            "::error file=requests/bad-kind-request.yaml,line=5,col=7,title=JG104::`brand-new` is not a kind; use `new` or `existing`"
+            "::error file=requests/bad-kind-request.yaml,line=5,col=7,title=JG104::`brand-new` is not a kind%0Ahelp: use `new` or `existing`"
         )
     );
     assert_eq!(
         lines.next(),
         Some(
-            "requests/bad-kind-request.yaml:5:7: error[JG104]: `brand-new` is not a kind; use `new` or `existing`"
+            "requests/bad-kind-request.yaml:5:7: error[JG104]: `brand-new` is not a kind\\nhelp: use `new` or `existing`"
         )
     );
 }

@@ -86,3 +86,49 @@ fn new_refuses_to_overwrite_or_to_guess() {
         no_author.stderr
     );
 }
+
+#[test]
+fn without_a_terminal_every_missing_flag_is_named_at_once() {
+    let site = TempSite::fixture("valid");
+    let run = site.run(&["new", "some-other-job", "--today", TODAY]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "give --author <your GitHub handle>; --pr https://github.com/oppia/oppia/pull/<number> \
+             (a new job needs its pull request); --jobs AuditJob,MigrationJob (job class names in \
+             run order)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path().join("requests/some-other-job.yaml").exists());
+}
+
+#[test]
+fn new_refuses_a_release_that_is_already_closed() {
+    let site = TempSite::fixture("valid");
+    let run = site.run(&[
+        "new",
+        "some-other-job",
+        "--today",
+        TODAY,
+        "--author",
+        "new-author",
+        "--pr",
+        "https://github.com/oppia/oppia/pull/1",
+        "--jobs",
+        "AuditJob",
+        "--target-release",
+        "2026-12",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "2026-12 is closed: its last submission day was 2026-11-20, for the cutoff on \
+             2026-11-28; the earliest release still open is 2027-01"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path().join("requests/some-other-job.yaml").exists());
+}

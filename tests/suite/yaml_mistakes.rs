@@ -96,7 +96,9 @@ fn key_written_twice_in_github_and_json() {
         run.stdout.lines().next(),
         Some(
             "::error file=requests/jg107-duplicate-field.yaml,line=78,col=1,title=JG107::`notes` \
-             is written twice; keep one (merge the two) (first written here: line 12, column 1)"
+             is written twice; keep one (merge the two) (first written here: line 12, column \
+             1)%0Ahelp: delete one of the two `notes` fields, moving what you need from it into \
+             the other; only the first is read"
         ),
         "{run:?}"
     );
@@ -115,5 +117,10 @@ fn key_written_twice_in_github_and_json() {
     assert_eq!(
         d["related"],
         serde_json::json!({"line": 12, "column": 1, "label": "first written here"})
+    );
+    assert_eq!(
+        d["help"],
+        "delete one of the two `notes` fields, moving what you need from it into the other; only \
+         the first is read"
     );
 }
