@@ -35,6 +35,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the JSON Schema of a request file.
     Schema,
+    /// Show turnaround figures: per month of submission and per release.
+    Stats(StatsArgs),
 }
 
 /// Options shared by every command that reads a site.
@@ -113,6 +115,14 @@ pub struct StatusArgs {
     pub format: TextOrJson,
     /// Only these requests.
     pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

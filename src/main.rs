@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Schema => cmd::schema::run(),
+        Command::Stats(args) => cmd::stats::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@ pub mod check;
 pub mod new;
 pub mod schema;
 pub mod serve;
+pub mod stats;
 pub mod status;
 
 use std::io::IsTerminal as _;
