@@ -41,6 +41,7 @@ function pagesOf(site) {
     ['job', `jobs/${job.id}/`],
     ['releases', 'releases/'],
     ['release', `releases/${release.release}/`],
+    ['stats', 'stats/'],
     // A word in guide pages and in job pages, so that the search finds pages of both kinds.
     ['search', 'search/index.html?q=exploration'],
   ];

@@ -204,6 +204,37 @@ fn job_pages_and_the_api_tell_who_did_what_and_when() {
     let printed = site.run(&["stats", "--today", TODAY, "--format", "json"]);
     assert_eq!(printed.code, 0, "{}", printed.stderr);
     assert_eq!(printed.stdout, site.read("public/api/stats.json"));
+
+    // A shallow clone has only part of the history: its pages say so rather than show it.
+    let shallow = TempSite::empty();
+    let clone = Command::new("git")
+        .args(["clone", "-q", "--depth", "1"])
+        .arg(format!("file://{}", site.path().display()))
+        .arg(shallow.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(
+        clone.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clone.stderr)
+    );
+    let root = shallow.path().join("site");
+    let out = shallow.path().join("public");
+    let run = shallow.run_bare(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        shallow
+            .read("public/jobs/migrate-topic-summaries/index.html")
+            .contains("<p class=\"muted\">The history is unavailable: the site is in a shallow clone, whose history is cut short.</p>")
+    );
 }
 
 fn git_init(site: &TempSite) {
