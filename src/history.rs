@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::guard::diff::{self, How};
@@ -147,8 +148,9 @@ fn try_read(root: &Path) -> anyhow::Result<History> {
     wanted.remove(NO_BLOB);
     let wanted: Vec<&str> = wanted.into_iter().collect();
     let blobs = cat_blobs(root, &wanted)?;
+    let blobs: Vec<(&String, &Vec<u8>)> = blobs.iter().collect();
     let parsed: HashMap<&str, Option<Request>> = blobs
-        .iter()
+        .par_iter()
         .map(|(id, bytes)| (id.as_str(), request::parse(bytes, "").0))
         .collect();
     let version = |blob: &str| -> Version<'_> {
@@ -161,9 +163,12 @@ fn try_read(root: &Path) -> anyhow::Result<History> {
             }
         }
     };
+    let described: Vec<Vec<String>> = changes
+        .par_iter()
+        .map(|change| describe(version(&change.before), version(&change.after)))
+        .collect();
     let mut requests: BTreeMap<String, Vec<Event>> = BTreeMap::new();
-    for change in &changes {
-        let words = describe(version(&change.before), version(&change.after));
+    for (change, words) in changes.iter().zip(described) {
         requests.entry(change.id.clone()).or_default().push(Event {
             date: change.date,
             short: change.commit.chars().take(7).collect(),
