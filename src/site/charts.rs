@@ -35,7 +35,28 @@ pub fn bars(
     limit: Option<&Limit>,
 ) -> String {
     let group = BAR * series.len() as i64 + GAP;
-    let width = (LEFT + group * labels.len() as i64 + GAP).max(320);
+    // The legend, on one line above the plot; the chart is wide enough for it.
+    let mut legend = String::new();
+    let mut x = LEFT;
+    for s in series {
+        legend.push_str(&format!(
+            "<rect class=\"{}\" x=\"{x}\" y=\"8\" width=\"10\" height=\"10\"/><text x=\"{}\" y=\"17\">{}</text>\n",
+            escape_attr(s.class),
+            x + 14,
+            escape_attr(s.name)
+        ));
+        x += 14 + 7 * s.name.chars().count() as i64 + 16;
+    }
+    if let Some(limit) = limit {
+        legend.push_str(&format!(
+            "<line class=\"limit\" x1=\"{x}\" y1=\"13\" x2=\"{}\" y2=\"13\"/><text x=\"{}\" y=\"17\">{}</text>\n",
+            x + 14,
+            x + 18,
+            escape_attr(limit.name)
+        ));
+        x += 18 + 7 * limit.name.chars().count() as i64 + 8;
+    }
+    let width = (LEFT + group * labels.len() as i64 + GAP).max(x).max(320);
     let top_value = series
         .iter()
         .flat_map(|s| s.values.iter().flatten().copied())
@@ -57,25 +78,7 @@ pub fn bars(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {width} {HEIGHT}\" width=\"{width}\" height=\"{HEIGHT}\">\n<title id=\"{id}-title\">{}</title>\n",
         escape_attr(title)
     );
-    // The legend, on one line above the plot.
-    let mut x = LEFT;
-    for s in series {
-        svg.push_str(&format!(
-            "<rect class=\"{}\" x=\"{x}\" y=\"8\" width=\"10\" height=\"10\"/><text x=\"{}\" y=\"17\">{}</text>\n",
-            escape_attr(s.class),
-            x + 14,
-            escape_attr(s.name)
-        ));
-        x += 14 + 7 * s.name.chars().count() as i64 + 16;
-    }
-    if let Some(limit) = limit {
-        svg.push_str(&format!(
-            "<line class=\"limit\" x1=\"{x}\" y1=\"13\" x2=\"{}\" y2=\"13\"/><text x=\"{}\" y=\"17\">{}</text>\n",
-            x + 14,
-            x + 18,
-            escape_attr(limit.name)
-        ));
-    }
+    svg.push_str(&legend);
     // The scale.
     let mut tick = 0;
     while tick <= scale_top {
