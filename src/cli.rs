@@ -47,6 +47,8 @@ pub enum Command {
     Withdraw(WithdrawArgs),
     /// The coordinator's list of what runs on a weekend.
     Runsheet(RunsheetArgs),
+    /// Show turnaround figures: per month of submission and per release.
+    Stats(StatsArgs),
 }
 
 /// Options shared by the commands that write the record of one request.
@@ -246,6 +248,14 @@ pub struct StatusArgs {
     pub format: TextOrJson,
     /// Only these requests.
     pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -23,6 +23,8 @@ pub mod config;
 pub mod diagnostics;
 #[cfg(feature = "site")]
 pub mod guard;
+#[cfg(feature = "site")]
+pub mod history;
 pub mod markdown;
 pub mod month;
 #[cfg(feature = "site")]
@@ -31,6 +33,7 @@ pub mod request;
 pub mod runsheet;
 #[cfg(feature = "site")]
 pub mod site;
+pub mod stats;
 pub mod status;
 #[cfg(feature = "site")]
 pub mod theme;

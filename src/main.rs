@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Approve(args) => cmd::approve::run(args),
         Command::Withdraw(args) => cmd::withdraw::run(args),
         Command::Runsheet(args) => cmd::runsheet::run(args),
+        Command::Stats(args) => cmd::stats::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -35,6 +35,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/search.html",
     "templates/row.html",
     "templates/attention.html",
+    "templates/stats.html",
     "static/style.css",
     "static/search.js",
     "static/jobs.js",

@@ -47,6 +47,7 @@ function pagesOf(site) {
     ['releases', 'releases/'],
     ['release', `releases/${release.release}/`],
     ...(sheets.length ? [['runsheet', `runs/${sheets[sheets.length - 1]}/`]] : []),
+    ['stats', 'stats/'],
     // A word in guide pages and in job pages, so that the search finds pages of both kinds.
     ['search', 'search/index.html?q=exploration'],
   ];

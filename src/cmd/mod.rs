@@ -11,6 +11,7 @@ pub mod runsheet;
 pub mod schedule;
 pub mod schema;
 pub mod serve;
+pub mod stats;
 pub mod status;
 pub mod verify;
 pub mod withdraw;

@@ -4,6 +4,7 @@
 //! `check` reports.
 
 pub mod api;
+pub mod charts;
 pub mod feed;
 pub mod guide;
 pub mod ical;

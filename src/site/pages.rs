@@ -279,6 +279,8 @@ pub fn write_all(
     let renderer = &renderer;
     let nav = render::guide_nav(&site.guide);
     let nav = &nav;
+    let history = crate::history::read(&site.root);
+    let history = &history;
     // The pages of a few requests go first, as the page being edited is the one looked at, and
     // each needs only its own request.
     if let Some(ids) = scope.jobs {
@@ -294,7 +296,7 @@ pub fn write_all(
             .zip(statuses)
             .map(|(l, status)| render::job_view(l, config, status))
             .collect();
-        write_job_pages(&edited, renderer, nav, out)?;
+        write_job_pages(&edited, renderer, nav, history, out)?;
     }
     let jobs = job_views(site, config, today, pieces);
     let rows: Vec<Row> = jobs.iter().map(row).collect();
@@ -313,6 +315,10 @@ pub fn write_all(
     };
     let filters = &filters;
     let all_rows = &rows;
+    // Turnaround figures, for the stats page and the API.
+    let statuses: Vec<&Status> = jobs.iter().map(|j| &*j.status).collect();
+    let figures = crate::stats::compute(&site.requests, &statuses, config, &releases, today);
+    let figures = &figures;
     let mut pages = Vec::new();
 
     // Home.
@@ -495,6 +501,10 @@ pub fn write_all(
             },
         ));
     }
+    pages.push(Page::new("stats/", "stats.html", move || {
+        let charts = super::charts::for_stats(figures).map(Value::from_safe_string);
+        crate::ctx! { nav => nav, stats => figures, charts => charts }
+    }));
     let search_parts: Vec<String> = (2..=search::parts(site.guide.len() + jobs.len()))
         .map(search::part_dir)
         .collect();
@@ -508,7 +518,7 @@ pub fn write_all(
     let host = ical::host_of(&config.base_url);
     let ids: Vec<&str> = site.requests.iter().map(|l| l.id.as_str()).collect();
     let ids = &ids;
-    let files: [(&str, &(dyn Fn() -> anyhow::Result<String> + Sync)); 5] = [
+    let files: [(&str, &(dyn Fn() -> anyhow::Result<String> + Sync)); 7] = [
         ("sitemap.xml", &|| {
             Ok(sitemap(site, config, &releases, run_weekends))
         }),
@@ -540,6 +550,8 @@ pub fn write_all(
             )))
         }),
         ("schema/request.json", &|| Ok(crate::request::json_schema())),
+        ("api/stats.json", &|| Ok(api::to_json(figures))),
+        ("api/history.json", &|| Ok(api::to_json(&history.to_api()))),
     ];
     let other_files = || {
         files
@@ -555,7 +567,7 @@ pub fn write_all(
     // All requests' pages go after the lists, so that the two large sets of pages are not held
     // in memory at the same time.
     if scope.jobs.is_none() {
-        write_job_pages(&jobs, renderer, nav, out)?;
+        write_job_pages(&jobs, renderer, nav, history, out)?;
     }
 
     for (name, bytes) in &theme.assets {
@@ -574,11 +586,18 @@ fn write_job_pages(
     jobs: &[JobView],
     renderer: &Renderer,
     nav: &Value,
+    history: &crate::history::History,
     out: &Tree,
 ) -> anyhow::Result<()> {
     jobs.par_iter().try_for_each(|job| {
         let page = Page::new(format!("jobs/{}/", job.id), "job.html", || {
-            crate::ctx! { nav => nav, job => job, runs => render::run_views(job.r) }
+            crate::ctx! {
+                nav => nav,
+                job => job,
+                runs => render::run_views(job.r),
+                history => history.of(job.id),
+                history_unavailable => history.unavailable(),
+            }
         });
         out.write(&page.file(), page.render(renderer)?.as_bytes())?;
         let badge = Page::new(format!("jobs/{}/badge.svg", job.id), "badge.svg", || {
@@ -781,6 +800,7 @@ fn sitemap(
         "guide/".into(),
         "jobs/".into(),
         "releases/".into(),
+        "stats/".into(),
     ];
     paths.extend(site.guide.iter().map(|p| format!("guide/{}/", p.slug)));
     paths.extend(site.requests.iter().map(|l| format!("jobs/{}/", l.id)));

@@ -9,6 +9,7 @@ mod expectations;
 mod generated;
 mod guard;
 mod hardening;
+mod history;
 mod html;
 mod live;
 mod new;
