@@ -30,6 +30,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/releases.html",
     "templates/release.html",
     "templates/feed.xml",
+    "templates/job_feed.xml",
     "templates/badge.svg",
     "templates/search.html",
     "templates/row.html",
