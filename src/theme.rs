@@ -31,6 +31,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/release.html",
     "templates/runs.html",
     "templates/feed.xml",
+    "templates/job_feed.xml",
     "templates/badge.svg",
     "templates/search.html",
     "templates/row.html",

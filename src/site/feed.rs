@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::request::{Approval, Loaded, Run, RunResult, Scheduled};
+use crate::request::{Approval, Loaded, Request, Run, RunResult, Scheduled};
 
 /// How many entries the feed keeps.
 pub const FEED_LENGTH: usize = 100;
@@ -27,7 +27,10 @@ pub struct FeedEvent {
 /// first and only they are written out, so a site of 10,000 requests formats 100 entries, not
 /// tens of thousands.
 pub fn events(requests: &[Loaded]) -> Vec<FeedEvent> {
-    let mut all: Vec<Happened> = requests.iter().flat_map(Happened::all).collect();
+    let mut all: Vec<Happened> = requests
+        .iter()
+        .flat_map(|l| Happened::all(&l.id, &l.request))
+        .collect();
     let newest_first = |a: &Happened, b: &Happened| b.order().cmp(&a.order());
     if all.len() > FEED_LENGTH {
         all.select_nth_unstable_by(FEED_LENGTH - 1, newest_first);
@@ -37,9 +40,18 @@ pub fn events(requests: &[Loaded]) -> Vec<FeedEvent> {
     all.iter().map(Happened::event).collect()
 }
 
+/// Every event of one request, newest first, for its own feed (`jobs/<id>/feed.xml`). A
+/// request has a handful of events, so none is left out.
+pub fn request_events(id: &str, request: &Request) -> Vec<FeedEvent> {
+    let mut all: Vec<Happened> = Happened::all(id, request).collect();
+    all.sort_unstable_by(|a, b| b.order().cmp(&a.order()));
+    all.iter().map(Happened::event).collect()
+}
+
 /// One event of one request, before its entry is written.
 struct Happened<'a> {
-    loaded: &'a Loaded,
+    id: &'a str,
+    request: &'a Request,
     date: NaiveDate,
     key: Cow<'static, str>,
     what: What<'a>,
@@ -55,10 +67,10 @@ enum What<'a> {
 }
 
 impl<'a> Happened<'a> {
-    fn all(loaded: &'a Loaded) -> impl Iterator<Item = Happened<'a>> {
-        let r = &loaded.request;
+    fn all(id: &'a str, r: &'a Request) -> impl Iterator<Item = Happened<'a>> {
         let at = move |date: NaiveDate, key: Cow<'static, str>, what| Happened {
-            loaded,
+            id,
+            request: r,
             date,
             key,
             what,
@@ -92,19 +104,18 @@ impl<'a> Happened<'a> {
 
     /// Later events sort after earlier ones; on the same day, by request id, then key.
     fn order(&self) -> (NaiveDate, &str, &str) {
-        (self.date, &self.loaded.id, &self.key)
+        (self.date, self.id, &self.key)
     }
 
     fn event(&self) -> FeedEvent {
-        let loaded = self.loaded;
-        let r = &loaded.request;
+        let r = self.request;
         let (what, summary) = match self.what {
             What::Submitted => (
                 "Submitted".to_owned(),
                 format!(
                     "@{} asked to test {} for {}.",
                     r.author.value,
-                    jobs(loaded),
+                    jobs(r),
                     r.target_release.value
                 ),
             ),
@@ -142,17 +153,15 @@ impl<'a> Happened<'a> {
         FeedEvent {
             date: self.date,
             key: self.key.clone().into_owned(),
-            id: loaded.id.clone(),
+            id: self.id.to_owned(),
             title: format!("{what}: {}", r.title.value),
             summary,
         }
     }
 }
 
-fn jobs(loaded: &Loaded) -> String {
-    loaded
-        .request
-        .jobs
+fn jobs(r: &Request) -> String {
+    r.jobs
         .iter()
         .map(|j| j.value.as_str())
         .collect::<Vec<_>>()

@@ -143,7 +143,7 @@ impl Targets<'_> {
                 Some("request ids are the file names in requests/, without `.yaml`".to_owned()),
             )),
             ["jobs", _] => (!folder).then(needs_slash).flatten(),
-            ["jobs", _, "badge.svg"] if !folder => None,
+            ["jobs", _, "badge.svg" | "feed.xml"] if !folder => None,
             // Any real month passes: which months get a page depends on the build's window.
             ["releases", month] if Month::parse(month).is_some() => {
                 (!folder).then(needs_slash).flatten()

@@ -603,7 +603,13 @@ fn write_job_pages(
         let badge = Page::new(format!("jobs/{}/badge.svg", job.id), "badge.svg", || {
             crate::ctx! { id => job.id, state => job.status.state, label => job.state_label }
         });
-        out.write(&badge.file(), badge.render(renderer)?.as_bytes())
+        out.write(&badge.file(), badge.render(renderer)?.as_bytes())?;
+        let events = feed::request_events(job.id, job.r);
+        let updated = events.first().map_or(*job.r.submitted, |e| e.date);
+        let feed = Page::new(format!("jobs/{}/feed.xml", job.id), "job_feed.xml", || {
+            crate::ctx! { job => job, events => &events, updated => updated }
+        });
+        out.write(&feed.file(), feed.render(renderer)?.as_bytes())
     })
 }
 

@@ -147,3 +147,69 @@ fn each_job_has_a_status_badge_with_an_accessible_title() {
     );
     assert!(badge.contains(">overdue</text>"));
 }
+
+#[test]
+fn each_job_has_a_feed_of_all_its_events_linked_from_its_page() {
+    let site = built_on("2026-11-27");
+    let id = "migrate-topic-summaries";
+    let feed = site.read(&format!("public/jobs/{id}/feed.xml"));
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "feed");
+    let child_text = |node: roxmltree::Node, tag: &str| {
+        node.children()
+            .find(|c| c.has_tag_name(tag))
+            .and_then(|c| c.text())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        child_text(root, "id").as_deref(),
+        Some(format!("https://example.org/jobs/jobs/{id}/").as_str())
+    );
+    let entries: Vec<(String, String)> = root
+        .children()
+        .filter(|c| c.has_tag_name("entry"))
+        .map(|e| {
+            (
+                child_text(e, "id").unwrap(),
+                child_text(e, "updated").unwrap(),
+            )
+        })
+        .collect();
+    // Every event of the request is in its feed, as in the site's feed, newest first.
+    let site_feed = site.read("public/feed.xml");
+    let site_doc = roxmltree::Document::parse(&site_feed).unwrap();
+    let prefix = format!("https://example.org/jobs/jobs/{id}/#");
+    let expected: Vec<(String, String)> = site_doc
+        .root_element()
+        .children()
+        .filter(|c| c.has_tag_name("entry"))
+        .map(|e| {
+            (
+                child_text(e, "id").unwrap(),
+                child_text(e, "updated").unwrap(),
+            )
+        })
+        .filter(|(entry, _)| entry.starts_with(&prefix))
+        .collect();
+    let keys: Vec<&str> = entries.iter().map(|(e, _)| &e[prefix.len()..]).collect();
+    assert_eq!(keys.first(), Some(&"approval"), "{feed}");
+    assert_eq!(keys.last(), Some(&"submitted"), "{feed}");
+    assert_eq!(entries, expected);
+    assert_eq!(
+        child_text(root, "updated"),
+        entries.first().map(|(_, u)| u.clone())
+    );
+    assert!(feed.contains("<summary>@seanlip approved it for 2026-12.</summary>"));
+
+    let page = site.read(&format!("public/jobs/{id}/index.html"));
+    assert!(page.contains(&format!(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Events of this request\" href=\"../../jobs/{id}/feed.xml\">"
+    )), "{page}");
+    assert!(
+        page.contains(&format!(
+            "<a href=\"../../jobs/{id}/feed.xml\">Follow this request</a> (Atom feed of its events)"
+        )),
+        "{page}"
+    );
+}
