@@ -8,7 +8,6 @@
 //! cut, has no history; pages say so instead of failing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -239,47 +238,9 @@ fn parse_log(out: &[u8], prefix: &str) -> Vec<FileChange> {
 
 /// The bytes of each blob in `ids`, from one `git cat-file --batch`.
 fn cat_blobs(root: &Path, ids: &[&str]) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
-    let mut blobs = BTreeMap::new();
-    if ids.is_empty() {
-        return Ok(blobs);
-    }
-    let mut child = git(root)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("git cannot be run")?;
-    let mut stdin = child.stdin.take().context("git cat-file: no stdin")?;
-    let input: String = ids.iter().map(|id| format!("{id}\n")).collect();
-    // Written from a thread of its own: git stops reading while its output waits to be read.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let mut out = BufReader::new(child.stdout.take().context("git cat-file: no stdout")?);
-    for id in ids {
-        let mut header = String::new();
-        out.read_line(&mut header)?;
-        let size = match header.trim_end().rsplit_once(' ') {
-            Some((kind, size)) if kind.ends_with(" blob") => size.parse::<usize>().ok(),
-            _ => None,
-        };
-        let Some(size) = size else {
-            bail!(
-                "git cat-file: unexpected answer for {id}: {}",
-                header.trim()
-            );
-        };
-        let mut bytes = vec![0; size];
-        out.read_exact(&mut bytes)?;
-        let mut newline = [0u8; 1];
-        out.read_exact(&mut newline)?;
-        blobs.insert((*id).to_owned(), bytes);
-    }
-    writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("git cat-file: the writer thread failed"))??;
-    drop(out);
-    child.wait()?;
-    Ok(blobs)
+    let names: Vec<String> = ids.iter().map(|id| (*id).to_owned()).collect();
+    let blobs = crate::guard::git::cat_objects(root, &names)?;
+    Ok(names.into_iter().zip(blobs).collect())
 }
 
 /// One side of a change to a request file.

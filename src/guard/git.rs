@@ -94,6 +94,20 @@ fn cat_files(
     prefix: &str,
     files: &[String],
 ) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| format!("{commit}:{prefix}{f}"))
+        .collect();
+    let blobs = cat_objects(root, &names)?;
+    Ok(files.iter().cloned().zip(blobs).collect())
+}
+
+/// The bytes of each blob that `names` name (object ids, or `<commit>:<path>`), in order, from
+/// one `git cat-file --batch` whatever their number. Names must not hold line breaks.
+pub fn cat_objects(root: &Path, names: &[String]) -> anyhow::Result<Vec<Vec<u8>>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut child = git(root)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
@@ -102,16 +116,13 @@ fn cat_files(
         .spawn()
         .context("running git (is it installed?)")?;
     let mut stdin = child.stdin.take().context("git cat-file: no stdin")?;
-    // Names are ids (no line breaks); they are written from a thread of their own, as git
-    // stops reading them while its output waits to be read.
-    let input: String = files
-        .iter()
-        .map(|f| format!("{commit}:{prefix}{f}\n"))
-        .collect();
+    // Written from a thread of their own, as git stops reading them while its output waits to
+    // be read.
+    let input: String = names.iter().map(|name| format!("{name}\n")).collect();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let mut out = BufReader::new(child.stdout.take().context("git cat-file: no stdout")?);
-    let mut blobs = BTreeMap::new();
-    for file in files {
+    let mut blobs = Vec::with_capacity(names.len());
+    for name in names {
         let mut header = String::new();
         out.read_line(&mut header)?;
         let size = match header.trim_end().rsplit_once(' ') {
@@ -120,7 +131,7 @@ fn cat_files(
         };
         let Some(size) = size else {
             bail!(
-                "git cat-file: unexpected answer for {file}: {}",
+                "git cat-file: unexpected answer for {name}: {}",
                 header.trim()
             );
         };
@@ -128,7 +139,7 @@ fn cat_files(
         out.read_exact(&mut bytes)?;
         let mut newline = [0u8; 1];
         out.read_exact(&mut newline)?;
-        blobs.insert(file.clone(), bytes);
+        blobs.push(bytes);
     }
     writer
         .join()
