@@ -164,7 +164,7 @@ pub fn derive(request: &Request, config: &SiteConfig, today: NaiveDate) -> Statu
     derive_replaced(request, config, today, None)
 }
 
-/// Like [`derive`], for a request that `replaced_by` resubmits: it keeps its state, but its
+/// Like [`derive()`], for a request that `replaced_by` resubmits: it keeps its state, but its
 /// next action points to the new request and it blocks no release (the new one carries it).
 pub fn derive_replaced(
     request: &Request,
