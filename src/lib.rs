@@ -2,7 +2,7 @@
 //!
 //! The layers, lowest first, each using only the ones below it:
 //!
-//! 1. [`diagnostics`], [`month`], [`yaml`] and [`markdown`];
+//! 1. [`diagnostics`], [`month`], [`yaml`], [`markdown`] and [`text`];
 //! 2. [`config`] (site settings and policy);
 //! 3. [`calendar`] (date math from the policy);
 //! 4. [`request`] (schema, parsing, patterns, runs, rules);
@@ -35,6 +35,7 @@ pub mod runsheet;
 pub mod site;
 pub mod stats;
 pub mod status;
+pub mod text;
 #[cfg(feature = "site")]
 pub mod theme;
 pub mod yaml;

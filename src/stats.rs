@@ -246,7 +246,7 @@ pub fn text(stats: &Stats) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(&headers, &rows));
+    out.push_str(&crate::text::table(&headers, &rows));
     out.push_str("Medians are whole days from submission.\n\nPer release\n");
     let headers = [
         "RELEASE",
@@ -272,34 +272,7 @@ pub fn text(stats: &Stats) -> String {
             ]
         })
         .collect();
-    out.push_str(&table(&headers, &rows));
-    out
-}
-
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let text: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect();
-        out.push_str(text.join("  ").trim_end());
-        out.push('\n');
-    };
-    line(headers);
-    for row in rows {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
-    }
+    out.push_str(&crate::text::table(&headers, &rows));
     out
 }
 

@@ -22,7 +22,10 @@ pub fn run(args: ApproveArgs) -> anyhow::Result<Outcome> {
         .help("approve it for its target release or a later one")
         .report());
     }
-    let on = args.on.unwrap_or(target.today);
+    let on = match target.day(args.on) {
+        Ok(on) => on,
+        Err(refusal) => return Ok(refusal.report()),
+    };
     let mut unapproved = request.clone();
     unapproved.approval = None;
     let before = status::derive(&unapproved, target.config(), target.today);

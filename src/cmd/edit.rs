@@ -85,6 +85,18 @@ impl Target {
         format!("{}jobs/{}/", self.config().base_url, self.id)
     }
 
+    /// The day of the edit: `--on`, else today; never before the request was submitted.
+    pub fn day(&self, on: Option<NaiveDate>) -> Result<NaiveDate, Refusal> {
+        let on = on.unwrap_or(self.today);
+        let submitted = *self.request.submitted;
+        if on < submitted {
+            return Err(Refusal::new(format!(
+                "--on {on} is before the request was submitted ({submitted})"
+            )));
+        }
+        Ok(on)
+    }
+
     pub fn document(&self) -> Result<record::Document<'_>, Refusal> {
         record::Document::parse(&self.text, &self.file)
             .map_err(|d| Refusal::new(format!("{}: {}", self.file, d.message)))

@@ -31,14 +31,10 @@ pub fn run(args: ScheduleArgs) -> anyhow::Result<Outcome> {
         ))
         .report());
     }
-    let on = args.on.unwrap_or(target.today);
-    if on < *target.request.submitted {
-        return Ok(Refusal::new(format!(
-            "--on {on} is before the request was submitted ({})",
-            *target.request.submitted
-        ))
-        .report());
-    }
+    let on = match target.day(args.on) {
+        Ok(on) => on,
+        Err(refusal) => return Ok(refusal.report()),
+    };
     let document = match target.document() {
         Ok(d) => d,
         Err(refusal) => return Ok(refusal.report()),

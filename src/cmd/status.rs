@@ -44,39 +44,26 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
 }
 
 fn table(entries: &[api::StatusEntry]) -> String {
-    let rows: Vec<[String; 5]> = entries
+    let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
-            [
+            vec![
                 e.id.to_owned(),
                 e.state.as_str().to_owned(),
                 e.target_release.to_string(),
                 e.release_fit.map_or("-", |f| f.as_str()).to_owned(),
                 e.run_weekend.to_string(),
+                e.next_action.to_owned(),
             ]
         })
         .collect();
-    let headers = ["ID", "STATE", "RELEASE", "FIT", "RUN WEEKEND"];
-    let widths: Vec<usize> = (0..5)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([headers[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    let mut line = |cells: [&str; 5], action: &str| {
-        for (cell, width) in cells.iter().zip(&widths) {
-            out.push_str(&format!("{cell:<width$}  "));
-        }
-        out.push_str(action);
-        out.push('\n');
-    };
-    line(headers, "NEXT ACTION");
-    for (row, e) in rows.iter().zip(entries) {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4]], e.next_action);
-    }
-    out
+    let headers = [
+        "ID",
+        "STATE",
+        "RELEASE",
+        "FIT",
+        "RUN WEEKEND",
+        "NEXT ACTION",
+    ];
+    crate::text::table(&headers, &rows)
 }
