@@ -1,6 +1,6 @@
-//! Any bytes as a request file, through the path `jobgate check` takes: parse (YAML, then the
-//! request's fields), validate against this repository's `content/site.yaml` on a fixed day,
-//! and render the diagnostics in all three formats. A request without errors also gets its
+//! Any bytes as a request file, through the path `jobgate check` takes (`request::check`: the
+//! YAML, the request's fields, then its rules) against this repository's `content/site.yaml` on
+//! a fixed day, and the diagnostics rendered in all three formats. A request without errors also gets its
 //! status derived, as `jobgate status` and the build do.
 //!
 //! Besides "never panic", it checks what a user relies on: every diagnostic points into this
@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use jobgate::config::{self, SiteConfig};
 use jobgate::diagnostics::{self, Severity, Sources};
-use jobgate::request::{self, Loaded, validate};
+use jobgate::request::check;
 use jobgate::site::api;
 use jobgate::status;
 use libfuzzer_sys::fuzz_target;
@@ -45,20 +45,7 @@ fn check(bytes: &[u8]) {
     let config = &*CONFIG;
     let today = *TODAY;
 
-    let (parsed, mut found) = request::parse(bytes, FILE);
-    let loaded = parsed.map(|request| Loaded {
-        id: ID.to_owned(),
-        file: FILE.to_owned(),
-        request,
-    });
-    if let Some(loaded) = &loaded {
-        found.extend(validate::validate_all(
-            std::slice::from_ref(loaded),
-            config,
-            today,
-        ));
-    }
-    diagnostics::sort(&mut found);
+    let (loaded, found) = check::file(ID, FILE, bytes, &[], &[], config, today);
 
     let text = std::str::from_utf8(bytes).ok();
     for d in &found {

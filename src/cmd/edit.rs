@@ -82,7 +82,11 @@ impl Target {
 
     /// The job page's URL.
     pub fn page_url(&self) -> String {
-        format!("{}jobs/{}/", self.config().base_url, self.id)
+        format!(
+            "{}{}",
+            self.config().base_url,
+            crate::site::routes::Route::Job(&self.id).path()
+        )
     }
 
     /// The day of the edit: `--on`, else today; never before the request was submitted.

@@ -3,6 +3,7 @@
 //! The same types give the JSON Schema (`jobgate schema`), so the published schema and the
 //! parser cannot disagree. Every value keeps its position for diagnostics.
 
+pub mod check;
 pub mod parse;
 pub mod pattern;
 pub mod scaffold;

@@ -9,8 +9,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
-#[cfg(feature = "site")]
-use rayon::prelude::*;
 
 use crate::calendar;
 use crate::config::SiteConfig;
@@ -31,30 +29,6 @@ pub const MAX_TITLE_CHARS: usize = 120;
 pub const MAX_PATTERNS: usize = 50;
 pub const MAX_PATTERN_CHARS: usize = 500;
 pub const MAX_PLACEHOLDERS: usize = 16;
-
-/// Checks every request, then the rules that span requests. The order of the result is
-/// unspecified; the caller sorts.
-pub fn validate_all(requests: &[Loaded], config: &SiteConfig, today: NaiveDate) -> Vec<Diagnostic> {
-    validate_all_with_ids(requests, &[], config, today)
-}
-
-/// Like [`validate_all`], with the ids of request files that exist but did not parse, so a
-/// resubmission that points at a broken file is not also told the file does not exist.
-pub fn validate_all_with_ids(
-    requests: &[Loaded],
-    unparsed_ids: &[&str],
-    config: &SiteConfig,
-    today: NaiveDate,
-) -> Vec<Diagnostic> {
-    let all_ids = all_ids(requests, unparsed_ids);
-    let one = |loaded| validate(loaded, &all_ids, config, today);
-    #[cfg(feature = "site")]
-    let mut found: Vec<Diagnostic> = requests.par_iter().flat_map_iter(one).collect();
-    #[cfg(not(feature = "site"))]
-    let mut found: Vec<Diagnostic> = requests.iter().flat_map(one).collect();
-    found.extend(duplicate_jobs(requests));
-    found
-}
 
 /// The id of every request file in the site: those that parsed and those that did not.
 pub fn all_ids<'a>(requests: &'a [Loaded], unparsed_ids: &[&'a str]) -> BTreeSet<&'a str> {
@@ -1097,6 +1071,11 @@ fn list(handles: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::check::rules;
+
+    fn validate_all(requests: &[Loaded], config: &SiteConfig, today: NaiveDate) -> Vec<Diagnostic> {
+        rules(requests, &[], config, today)
+    }
 
     const BASE: &str =
         include_str!("../../tests/fixtures/invalid/requests/base-valid-request.yaml");
@@ -1244,10 +1223,7 @@ mod tests {
         );
         let requests = [loaded("req", &text)];
         assert_eq!(validate_all(&requests, &config, today()).len(), 1);
-        assert_eq!(
-            validate_all_with_ids(&requests, &["broken-one"], &config, today()),
-            vec![]
-        );
+        assert_eq!(rules(&requests, &["broken-one"], &config, today()), vec![]);
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub fn request_entry<'a>(
         results_due: status.results_due,
         approved_on: r.approval.as_ref().map(|a| *a.on),
         next_action: &status.next_action,
-        url: format!("{base_url}jobs/{id}/"),
+        url: format!("{base_url}{}", super::routes::Route::Job(id).path()),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct GuidePage {
     pub text: String,
     /// Line in the file where the markdown body starts, for link diagnostics.
     pub body_line: u32,
+    /// The whole file as read, so that problems found later point at their line.
+    pub source: String,
 }
 
 /// Parses one guide file. Problems are pushed to `diagnostics`; `None` if the page is unusable.
@@ -67,6 +69,7 @@ pub fn parse(
             body: markdown::render(body),
             text: markdown::plain_text(body),
             body_line,
+            source: text.to_owned(),
         });
     }
     diagnostics.extend(reader.diagnostics.into_iter().map(|mut d| {

@@ -11,30 +11,13 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::month::Month;
 use crate::request::Loaded;
-use crate::status::State;
 
 use super::guide::GuidePage;
-
-/// Files the site writes at fixed paths, as path segments from the site root.
-const FIXED_FILES: &[&[&str]] = &[
-    &["calendar.ics"],
-    &["feed.xml"],
-    &["sitemap.xml"],
-    &["404.html"],
-    &["api", "requests.json"],
-    &["api", "releases.json"],
-    &["schema", "request.json"],
-];
+use super::routes::{self, Route};
 
 /// Checks every link of every guide page: JG502 for relative links that lead nowhere, JG208
-/// for links the renderer refused. `source` returns the text of a file (by its path relative
-/// to the site root) so problems can point at the link's line; without it they point at the
-/// start of the page's body.
-pub fn check_guide_links(
-    guide: &[GuidePage],
-    requests: &[Loaded],
-    source: &dyn Fn(&str) -> Option<String>,
-) -> Vec<Diagnostic> {
+/// for links the renderer refused, each at the link's line in the page's source.
+pub fn check_guide_links(guide: &[GuidePage], requests: &[Loaded]) -> Vec<Diagnostic> {
     let site = Targets {
         pages: guide.iter().map(|p| (p.slug.as_str(), p)).collect(),
         requests: requests.iter().map(|r| r.id.as_str()).collect(),
@@ -44,8 +27,7 @@ pub fn check_guide_links(
         if page.body.links.is_empty() && page.body.refused_links.is_empty() {
             continue;
         }
-        let text = source(&page.file);
-        let mut locator = Locator::new(text.as_deref(), page.body_line);
+        let mut locator = Locator::new(&page.source, page.body_line);
         for target in &page.body.links {
             let span = locator.find(target);
             if let Some((message, help)) = site.check(page, target) {
@@ -122,9 +104,9 @@ impl Targets<'_> {
                 )),
             ))
         };
-        match segments.as_slice() {
-            [] | ["guide"] | ["jobs"] | ["releases"] => (!folder).then(needs_slash).flatten(),
-            ["guide", slug] => match self.pages.get(slug) {
+        let slash = |route: Route| (route.is_page() && !folder).then(needs_slash).flatten();
+        match routes::route(&segments) {
+            Some(Route::Guide(slug)) => match self.pages.get(slug) {
                 None => Some((
                     format!("`{target}`: there is no guide page `{slug}`"),
                     Some(format!("guide pages: {}", self.page_list())),
@@ -132,28 +114,21 @@ impl Targets<'_> {
                 Some(_) if !folder => needs_slash(),
                 Some(other) => fragment.and_then(|id| missing_heading(other, id, target)),
             },
-            ["jobs", "state", state] if State::ALL.iter().any(|s| s.as_str() == *state) => {
-                (!folder).then(needs_slash).flatten()
+            Some(Route::Job(id) | Route::JobBadge(id) | Route::JobFeed(id))
+                if !self.requests.contains(id) =>
+            {
+                Some((
+                    format!("`{target}`: there is no request `{id}`"),
+                    Some("request ids are the file names in requests/, without `.yaml`".to_owned()),
+                ))
             }
-            ["jobs", "release", month] if Month::parse(month).is_some() => {
-                (!folder).then(needs_slash).flatten()
-            }
-            ["jobs", id, rest @ ..] if !self.requests.contains(id) && rest.len() <= 1 => Some((
-                format!("`{target}`: there is no request `{id}`"),
-                Some("request ids are the file names in requests/, without `.yaml`".to_owned()),
-            )),
-            ["jobs", _] => (!folder).then(needs_slash).flatten(),
-            ["jobs", _, "badge.svg" | "feed.xml"] if !folder => None,
             // Any real month passes: which months get a page depends on the build's window.
-            ["releases", month] if Month::parse(month).is_some() => {
-                (!folder).then(needs_slash).flatten()
-            }
-            ["releases", month] => Some((
+            Some(Route::Release(month)) if Month::parse(month).is_none() => Some((
                 format!("`{target}`: `{month}` is not a release month"),
                 Some("release pages are `../../releases/YYYY-MM/`".to_owned()),
             )),
-            file if !folder && FIXED_FILES.contains(&file) => None,
-            _ => Some((
+            // Which weekends get a run sheet depends on the day of the build.
+            Some(Route::Runs(_)) | None => Some((
                 format!("`{target}` leads to no page of the site"),
                 Some(
                     "link guide pages as `../<page>/`, job pages as `../../jobs/<id>/`, releases \
@@ -161,6 +136,14 @@ impl Targets<'_> {
                         .to_owned(),
                 ),
             )),
+            Some(route) if !route.is_page() && folder => Some((
+                format!("`{target}` leads to no page of the site"),
+                Some(format!(
+                    "`{}` is a file; drop the trailing slash",
+                    route.path()
+                )),
+            )),
+            Some(route) => slash(route),
         }
     }
 
@@ -229,14 +212,14 @@ fn resolve(base: &[&str], path: &str) -> Option<(Vec<String>, bool)> {
 /// Finds where each link target is written in a page's source, in order, so repeated targets
 /// get successive positions.
 struct Locator<'t> {
-    text: Option<&'t str>,
+    text: &'t str,
     fallback: u32,
     /// For each target, where the next search for it starts.
     next: HashMap<String, usize>,
 }
 
 impl<'t> Locator<'t> {
-    fn new(text: Option<&'t str>, body_line: u32) -> Self {
+    fn new(text: &'t str, body_line: u32) -> Self {
         Locator {
             text,
             fallback: body_line,
@@ -253,9 +236,7 @@ impl<'t> Locator<'t> {
             offset: 0,
             len: 0,
         };
-        let Some(text) = self.text else {
-            return fallback;
-        };
+        let text = self.text;
         let from = self.next.get(target).copied().unwrap_or(0);
         let rest = &text[from..];
         let forms = [
@@ -303,23 +284,18 @@ mod tests {
     use super::*;
     use crate::site::guide;
 
-    fn page(slug: &str, body: &str) -> (GuidePage, String) {
+    fn page(slug: &str, body: &str) -> GuidePage {
         let text = format!("---\ntitle: {slug}\n---\n{body}");
         let file = format!("content/guide/{slug}.md");
         let mut diags = vec![];
         let page = guide::parse(slug, &file, &text, &mut diags).unwrap();
         assert_eq!(diags, vec![]);
-        (page, text)
+        page
     }
 
     fn check(body: &str) -> Vec<(Code, u32, u32, String)> {
-        let (here, here_text) = page("here", body);
-        let (other, other_text) = page("other", "# Other\n\n## Known part\n");
-        let sources: HashMap<String, String> = [
-            (here.file.clone(), here_text),
-            (other.file.clone(), other_text),
-        ]
-        .into();
+        let here = page("here", body);
+        let other = page("other", "# Other\n\n## Known part\n");
         let request = crate::request::parse(
             include_bytes!("../../tests/fixtures/valid/requests/migrate-topic-summaries.yaml"),
             "requests/migrate-topic-summaries.yaml",
@@ -331,8 +307,7 @@ mod tests {
             file: "requests/migrate-topic-summaries.yaml".into(),
             request,
         };
-        let source = |file: &str| sources.get(file).cloned();
-        check_guide_links(&[here, other], &[loaded], &source)
+        check_guide_links(&[here, other], &[loaded])
             .into_iter()
             .map(|d| (d.code, d.span.line, d.span.column, d.message))
             .collect()
@@ -385,12 +360,5 @@ mod tests {
         let found = check("[a](#x)\n[b](#x)\n");
         let lines: Vec<u32> = found.iter().map(|f| f.1).collect();
         assert_eq!(lines, [4, 5]);
-    }
-
-    #[test]
-    fn without_a_source_problems_point_at_the_body() {
-        let (here, _) = page("here", "[a](../missing/)\n");
-        let found = check_guide_links(&[here], &[], &|_| None);
-        assert_eq!((found[0].span.line, found[0].span.column), (4, 1));
     }
 }

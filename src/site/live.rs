@@ -18,7 +18,8 @@ use crate::theme::Theme;
 
 use super::load::{self, REQUESTS_DIR, Site};
 use super::output::Tree;
-use super::pages::{self, PieceCache, Scope};
+use super::pages::{self, Scope};
+use super::pieces::PieceCache;
 use super::search;
 
 /// What changed on disk, as paths relative to the site root.
@@ -73,7 +74,7 @@ pub struct LiveSite {
     /// Whether the search index is behind the pages.
     search_stale: bool,
     /// What each request's own rules found, kept for requests that did not change.
-    rules: super::RuleFindings,
+    rules: crate::request::check::Findings,
     /// Jobs-table rows, kept for requests that did not change.
     pieces: PieceCache,
 }
@@ -95,7 +96,7 @@ impl LiveSite {
             site: load::load(root)?,
             theme: Theme::load(root)?,
             search_stale: true,
-            rules: super::RuleFindings::new(),
+            rules: crate::request::check::Findings::new(),
             pieces: PieceCache::default(),
         };
         let rebuild = live.render(None, None, started)?;

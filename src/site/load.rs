@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, SITE_FILE, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic, Sources, Span};
+use crate::request::check::FileKind;
 use crate::request::{self, Loaded};
 
 use super::guide::{self, GuidePage};
@@ -159,59 +160,15 @@ pub fn load_request(
     file: &str,
     config: Option<&SiteConfig>,
 ) -> anyhow::Result<Option<(Option<Loaded>, Vec<Diagnostic>)>> {
-    let Some(name) = file.strip_prefix("requests/") else {
-        return Ok(None);
+    let id = match request::check::kind_of(file) {
+        None | Some(FileKind::Other) => return Ok(None),
+        Some(FileKind::Misnamed(found)) => return Ok(Some((None, vec![found]))),
+        Some(FileKind::Request { id }) => id,
     };
-    if name == "schema.json" || name.ends_with(".md") {
-        return Ok(None);
+    match read_at_most(&root.join(file), request::parse::MAX_REQUEST_BYTES)? {
+        Ok(bytes) => Ok(Some(request::check::read(id, file, &bytes, config))),
+        Err(size) => Ok(Some((None, vec![request::parse::too_large(file, size)]))),
     }
-    // Tool files such as `.gitkeep` are left alone, but a hidden file that looks like a request
-    // is reported rather than silently skipped.
-    if name.starts_with('.') && !name.ends_with(".yaml") && !name.ends_with(".yml") {
-        return Ok(None);
-    }
-    let Some(id) = name.strip_suffix(".yaml") else {
-        let help = if name.ends_with(".yml") {
-            "rename it to end in `.yaml`"
-        } else {
-            "request files are named `<id>.yaml`"
-        };
-        let d = Diagnostic::new(
-            Code::BadId,
-            file,
-            Span::FILE,
-            format!("`{name}` is not a request file name"),
-        )
-        .with_help(help);
-        return Ok(Some((None, vec![d])));
-    };
-    let mut diagnostics = Vec::new();
-    if !request::is_valid_id(id) {
-        diagnostics.push(
-            Diagnostic::new(Code::BadId, file, Span::FILE, format!("`{id}` is not a valid request id"))
-                .with_help("ids are 3–64 characters of lower-case letters, digits and `-`, starting with a letter or digit"),
-        );
-    }
-    let bytes = match read_at_most(&root.join(file), request::parse::MAX_REQUEST_BYTES)? {
-        Ok(bytes) => bytes,
-        Err(size) => {
-            diagnostics.push(request::parse::too_large(file, size));
-            return Ok(Some((None, diagnostics)));
-        }
-    };
-    let (parsed, partial, found) = request::parse::parse_with_partial(&bytes, file);
-    diagnostics.extend(found);
-    if let (Some(partial), Some(config)) = (&partial, config) {
-        diagnostics.extend(request::validate::validate_partial(file, partial, config));
-    }
-    let loaded = parsed
-        .filter(|_| request::is_valid_id(id))
-        .map(|request| Loaded {
-            id: id.to_owned(),
-            file: file.to_owned(),
-            request,
-        });
-    Ok(Some((loaded, diagnostics)))
 }
 
 /// The bytes of `path`, or its size when it holds more than `limit` bytes: a huge file is

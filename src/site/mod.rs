@@ -6,6 +6,7 @@
 pub mod api;
 pub mod charts;
 pub mod feed;
+pub mod grids;
 pub mod guide;
 pub mod ical;
 pub mod links;
@@ -13,9 +14,11 @@ pub mod live;
 pub mod load;
 pub mod output;
 pub mod pages;
+pub mod pieces;
 pub mod render;
 pub mod routes;
 pub mod search;
+pub mod sitemap;
 
 use std::path::PathBuf;
 
@@ -23,7 +26,7 @@ use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::request::validate;
+use crate::request::check::{self, Findings};
 use crate::theme::Theme;
 
 pub use load::{Site, load};
@@ -65,29 +68,18 @@ pub fn check(root: &std::path::Path, today: NaiveDate) -> anyhow::Result<(Site, 
 /// Every problem in a loaded site: what loading found, the request rules and the guide's
 /// links, sorted.
 pub fn diagnose(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
-    diagnose_reusing(site, today, &mut RuleFindings::new(), None)
+    diagnose_reusing(site, today, &mut Findings::new(), None)
 }
 
-/// What the rules of one request found, by request file; `jobgate serve` keeps them between
-/// rebuilds so that only changed requests are checked again.
-pub type RuleFindings = std::collections::HashMap<String, Vec<Diagnostic>>;
-
-/// Like [`diagnose`], but reuses what `kept` holds for every request file not in `fresh`
-/// (`None`: none is reused), and leaves the findings of every request in `kept`. Rules that
-/// look across requests are always applied again. Reusing is right while the settings, the
-/// date and the set of request files stay the same.
+/// Like [`diagnose`], reusing the whole-request findings `kept` holds for every request file
+/// not in `fresh` ([`check::rules_reusing`]).
 pub fn diagnose_reusing(
     site: &Site,
     today: NaiveDate,
-    kept: &mut RuleFindings,
+    kept: &mut Findings,
     fresh: Option<&std::collections::BTreeSet<String>>,
 ) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-
     let mut found = site.diagnostics.clone();
-    if fresh.is_none() {
-        kept.clear();
-    }
     if let Some(config) = &site.config {
         let parsed: std::collections::BTreeSet<&str> =
             site.requests.iter().map(|l| l.id.as_str()).collect();
@@ -97,32 +89,16 @@ pub fn diagnose_reusing(
             .map(String::as_str)
             .filter(|id| !parsed.contains(id))
             .collect();
-        let all_ids = validate::all_ids(&site.requests, &unparsed);
-        let checked: Vec<(String, Vec<Diagnostic>)> = site
-            .requests
-            .par_iter()
-            .filter(|l| fresh.is_some_and(|f| f.contains(&l.file)) || !kept.contains_key(&l.file))
-            .map(|l| {
-                (
-                    l.file.clone(),
-                    validate::validate(l, &all_ids, config, today),
-                )
-            })
-            .collect();
-        kept.extend(checked);
-        let files: std::collections::HashSet<&str> =
-            site.requests.iter().map(|l| l.file.as_str()).collect();
-        kept.retain(|file, _| files.contains(file.as_str()));
-        found.extend(kept.values().flatten().cloned());
-        found.extend(validate::duplicate_jobs(&site.requests));
+        found.extend(check::rules_reusing(
+            &site.requests,
+            &unparsed,
+            config,
+            today,
+            kept,
+            fresh,
+        ));
     }
-    let root = site.root.clone();
-    let source = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
-    found.extend(links::check_guide_links(
-        &site.guide,
-        &site.requests,
-        &source,
-    ));
+    found.extend(links::check_guide_links(&site.guide, &site.requests));
     diagnostics::sort(&mut found);
     found
 }
@@ -148,7 +124,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
         options.today,
         staging.tree(),
         pages::Scope::ALL,
-        &pages::PieceCache::default(),
+        &pieces::PieceCache::default(),
     )?;
     // The pages are written; what is left is the search index, which needs only its records.
     drop(site);

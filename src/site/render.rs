@@ -154,14 +154,8 @@ pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, status: Arc<Status>
         state_label: status.state.label(),
         fit_label: status.fit.map(status::Fit::label),
         status,
-        edit_url: format!(
-            "https://github.com/{}/edit/main/{}",
-            config.site_repository, loaded.file
-        ),
-        source_url: format!(
-            "https://github.com/{}/blob/main/{}",
-            config.site_repository, loaded.file
-        ),
+        edit_url: super::routes::edit_url(&config.site_repository, &loaded.file),
+        source_url: super::routes::source_url(&config.site_repository, &loaded.file),
     }
 }
 
@@ -335,14 +329,7 @@ impl<'a> Page<'a> {
     }
 }
 
-/// The file a URL path is written to: folders get an `index.html`.
-pub fn file_of(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_owned()
-    }
-}
+use super::routes::file_of;
 
 /// Renders and writes `pages` in parallel.
 pub fn write_pages(renderer: &Renderer, pages: &[Page], out: &Tree) -> anyhow::Result<()> {
