@@ -27,6 +27,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/job.html",
     "templates/macros.html",
     "templates/404.html",
+    "templates/errors.html",
     "templates/releases.html",
     "templates/release.html",
     "templates/runs.html",

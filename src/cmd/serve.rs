@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::io::{IsTerminal as _, Write as _};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex};
@@ -18,30 +18,26 @@ use tiny_http::{Header, Request, Response, Server};
 
 use crate::cli::ServeArgs;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::markdown::escape_attr;
-use crate::site::live::{Changes, LiveSite, Rebuild};
+use crate::site::live::watch::{self, WATCHED};
+use crate::site::live::{Changes, LiveSite, Rebuild, http};
 use crate::site::output::Tree;
 use crate::site::search::{self, Record};
 
 use super::Outcome;
 
-/// The folders whose files make the site.
-const WATCHED: [&str; 3] = ["content", "requests", "themes"];
 /// How long to wait for more events after one, so that one save is one rebuild.
 const SETTLE: Duration = Duration::from_millis(30);
 /// How long the edits must pause before the search index is brought up to date.
 const SEARCH_AFTER: Duration = Duration::from_millis(1500);
 /// How long a page's reload request is held open before it asks again.
 const HOLD: Duration = Duration::from_secs(25);
-/// The path prefix of the server's own endpoints.
-const OWN: &str = "/__jobgate/";
 
 /// What the server knows about the latest rebuild.
 #[derive(Debug, Default)]
 struct Latest {
     /// Goes up by one with every rebuild; open pages reload when it moves.
     version: u64,
-    /// The diagnostics as text when the latest rebuild found errors.
+    /// The page every path shows while the latest rebuild found errors.
     errors: Option<String>,
 }
 
@@ -123,7 +119,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         root: root.clone(),
         warned: HashSet::new(),
     };
-    shared.publish(terminal.report(&first, None));
+    shared.publish(terminal.report(&first, None).map(|e| live.error_page(&e)));
 
     let (events, watched) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).context("watching files")?;
@@ -169,7 +165,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
                 Some(format!("error: {error:#}"))
             }
         };
-        shared.publish(errors);
+        shared.publish(errors.map(|e| live.error_page(&e)));
     }
 }
 
@@ -222,14 +218,9 @@ fn next_changes(
         }
         // A file that came and went with a name the site never reads is an editor's or a
         // tool's temporary file.
-        changes.files.retain(|file| {
-            let path = root.join(file);
-            path.exists()
-                || path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| SITE_EXTENSIONS.contains(&e))
-        });
+        changes
+            .files
+            .retain(|file| watch::may_be_site_file(&root.join(file)));
         if !changes.files.is_empty() {
             return Ok(Some(changes));
         }
@@ -242,26 +233,12 @@ fn take(changes: &mut Changes, root: &Path, event: notify::Result<notify::Event>
     if matches!(event.kind, EventKind::Access(_)) {
         return;
     }
-    changes
-        .files
-        .extend(event.paths.iter().filter_map(|path| site_file(root, path)));
-}
-
-/// The kinds of file a site is made of.
-const SITE_EXTENSIONS: [&str; 10] = [
-    "yaml", "yml", "md", "html", "css", "js", "svg", "xml", "json", "txt",
-];
-
-/// `path` relative to the root, unless it is an editor's scratch file or hidden.
-fn site_file(root: &Path, path: &Path) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?;
-    let text = relative.to_str()?;
-    let name = relative.file_name()?.to_str()?;
-    let hidden = relative
-        .components()
-        .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')));
-    let scratch = name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx");
-    (!hidden && !scratch && name.chars().any(|c| !c.is_ascii_digit())).then(|| text.to_owned())
+    changes.files.extend(
+        event
+            .paths
+            .iter()
+            .filter_map(|path| watch::site_file(root, path)),
+    );
 }
 
 /// What the terminal was last told.
@@ -341,7 +318,7 @@ fn respond(request: Request, shared: &Shared, files: &Path, hosts: &[String]) {
         .map(|h| h.value.as_str().to_ascii_lowercase());
     let response = if !host.is_some_and(|h| hosts.contains(&h)) {
         text(421, "this server answers only for 127.0.0.1 and localhost")
-    } else if let Some(own) = path.strip_prefix(OWN) {
+    } else if let Some(own) = path.strip_prefix(http::OWN) {
         own_endpoint(own, query, shared)
     } else if !matches!(
         request.method(),
@@ -359,7 +336,7 @@ type Reply = Response<std::io::Cursor<Vec<u8>>>;
 fn own_endpoint(name: &str, query: &str, shared: &Shared) -> Reply {
     match name {
         "reload.js" => with_type(
-            Response::from_data(RELOAD_JS.as_bytes().to_vec()),
+            Response::from_data(http::RELOAD_JS.as_bytes().to_vec()),
             "text/javascript",
         ),
         "wait" => {
@@ -376,7 +353,7 @@ fn own_endpoint(name: &str, query: &str, shared: &Shared) -> Reply {
 
 /// A file of the site, or the error page while the site has errors.
 fn page(path: &str, shared: &Shared, files: &Path) -> Reply {
-    let Some(relative) = safe_path(path) else {
+    let Some(relative) = http::safe_path(path) else {
         return text(400, "bad path");
     };
     let mut file = files.join(&relative);
@@ -393,83 +370,27 @@ fn page(path: &str, shared: &Shared, files: &Path) -> Reply {
     let (version, errors) = shared.snapshot();
     let is_page = file.extension().is_none_or(|e| e == "html");
     if let Some(errors) = errors.filter(|_| is_page) {
-        return html(500, &error_page(&errors), version);
+        return html(500, &http::served_page(&errors, version, true));
     }
     match std::fs::read(&file) {
-        Ok(bytes) if is_page => html(200, &String::from_utf8_lossy(&bytes), version),
-        Ok(bytes) => with_type(Response::from_data(bytes), content_type(&file)),
+        Ok(bytes) if is_page => html(
+            200,
+            &http::served_page(&String::from_utf8_lossy(&bytes), version, false),
+        ),
+        Ok(bytes) => with_type(Response::from_data(bytes), http::content_type(&file)),
         Err(_) => {
             let body = std::fs::read_to_string(files.join("404.html")).unwrap_or_else(|_| {
                 "<!doctype html><title>Not found</title><p>Not found.</p>".into()
             });
-            html(404, &body, version)
+            html(404, &http::served_page(&body, version, false))
         }
     }
 }
 
-/// The request path as a relative path inside the site, if it stays inside it.
-fn safe_path(path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(path)?;
-    let relative = Path::new(decoded.trim_start_matches('/'));
-    let inside = relative
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)));
-    (inside && !decoded.contains(['\\', '\0'])).then(|| relative.to_owned())
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "xml" => "application/xml",
-        "ics" => "text/calendar; charset=utf-8",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
-
-/// An HTML page with the reload script added before `</body>`.
-fn html(status: u16, body: &str, version: u64) -> Reply {
-    let script = format!(r#"<script src="{OWN}reload.js" data-version="{version}"></script>"#);
-    let page = match body.rfind("</body>") {
-        Some(at) => format!("{}{script}{}", &body[..at], &body[at..]),
-        None => format!("{body}{script}"),
-    };
+fn html(status: u16, page: &str) -> Reply {
     with_type(
-        Response::from_data(page.into_bytes()).with_status_code(status),
+        Response::from_data(page.as_bytes().to_vec()).with_status_code(status),
         "text/html; charset=utf-8",
-    )
-}
-
-fn error_page(errors: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>The site has errors</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n\
-         <body>\n<main class=\"layout\" id=\"main\">\n<h1>The site has errors</h1>\n\
-         <p>Fix the files below and save; this page reloads by itself.</p>\n\
-         <pre class=\"diagnostics\">{}</pre>\n</main>\n</body>\n</html>\n",
-        escape_attr(errors)
     )
 }
 
@@ -491,62 +412,9 @@ fn header(name: &str, value: &str) -> Header {
         .expect("header names and values are ASCII")
 }
 
-/// Asks the server to answer when the site was rebuilt, then reloads the page.
-const RELOAD_JS: &str = r#""use strict";
-(function () {
-  const version = document.currentScript.dataset.version;
-  async function wait() {
-    try {
-      const response = await fetch("/__jobgate/wait?since=" + version, { cache: "no-store" });
-      if ((await response.text()).trim() !== version) {
-        window.location.reload();
-        return;
-      }
-    } catch (error) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    wait();
-  }
-  wait();
-})();
-"#;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn request_paths_stay_inside_the_site() {
-        assert_eq!(safe_path("/jobs/x/"), Some(PathBuf::from("jobs/x")));
-        assert_eq!(safe_path("/"), Some(PathBuf::new()));
-        assert_eq!(safe_path("/a%20b.html"), Some(PathBuf::from("a b.html")));
-        for bad in [
-            "/../etc/passwd",
-            "/jobs/%2e%2e/%2e%2e/x",
-            "/a%5cb",
-            "/a%00",
-            "/%zz",
-        ] {
-            assert_eq!(safe_path(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn editor_scratch_files_are_not_changes() {
-        let root = Path::new("/site");
-        assert_eq!(
-            site_file(root, Path::new("/site/requests/a.yaml")).as_deref(),
-            Some("requests/a.yaml")
-        );
-        for ignored in [
-            "/site/requests/.a.yaml.swp",
-            "/site/requests/a.yaml~",
-            "/site/requests/4913",
-            "/elsewhere/a.yaml",
-        ] {
-            assert_eq!(site_file(root, Path::new(ignored)), None, "{ignored}");
-        }
-    }
 
     #[test]
     fn only_new_warnings_are_printed_again() {
@@ -572,17 +440,6 @@ mod tests {
         assert_eq!(
             new_to_the_terminal(std::slice::from_ref(&late), &HashSet::new()),
             (vec![late], 0)
-        );
-    }
-
-    #[test]
-    fn pages_get_the_reload_script_before_the_body_ends() {
-        let reply = html(200, "<html><body><p>x</p></body></html>", 7);
-        let mut body = String::new();
-        std::io::Read::read_to_string(&mut reply.into_reader(), &mut body).unwrap();
-        assert_eq!(
-            body,
-            r#"<html><body><p>x</p><script src="/__jobgate/reload.js" data-version="7"></script></body></html>"#
         );
     }
 }

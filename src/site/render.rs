@@ -162,6 +162,8 @@ pub fn job_view<'a>(loaded: &'a Loaded, config: &SiteConfig, status: Arc<Status>
 /// The template environment of one build.
 pub struct Renderer {
     env: Environment<'static>,
+    /// The site's address, which the 404 page's links start from.
+    base_url: String,
 }
 
 impl Renderer {
@@ -226,13 +228,20 @@ impl Renderer {
             }),
         );
         env.add_global("today", today.format("%Y-%m-%d").to_string());
-        Ok(Renderer { env })
+        Ok(Renderer {
+            env,
+            base_url: base_url.to_owned(),
+        })
     }
 
     /// Renders `template` for the page at `path` (e.g. `jobs/x/`), with `ctx` added.
     pub fn render(&self, template: &str, path: &str, ctx: Value) -> anyhow::Result<String> {
-        let depth = path.matches('/').count();
-        let root = "../".repeat(depth);
+        // The 404 page is shown at whatever path was asked for, so its links are absolute.
+        let root = if path == super::routes::NOT_FOUND {
+            self.base_url.clone()
+        } else {
+            "../".repeat(path.matches('/').count())
+        };
         let template_ref = self
             .env
             .get_template(template)

@@ -54,7 +54,9 @@ pub fn write(records: &[Record], out: &super::output::Tree) -> anyhow::Result<()
 
 /// Like [`write()`], but one part at a time, and writes each part only if `wanted()` still says
 /// so when it is ready (`jobgate serve` indexes in the background, leaving the other threads to
-/// rebuilds, and drops an index that a newer edit overtook).
+/// rebuilds, and drops an index that a newer edit overtook). A finished index removes what is
+/// left of the one before it (parts and fragments no page needs now), so the folder holds what
+/// a fresh build's does.
 pub fn write_while(
     records: &[Record],
     out: &super::output::Tree,
@@ -67,6 +69,7 @@ pub fn write_while(
         }
         write_part(i + 1, &files, out)?;
     }
+    out.prune_under(&[DIR])?;
     Ok(())
 }
 

@@ -2,12 +2,15 @@
 //! go through the incremental rebuilds (`LiveSite`) of a generated site, and after each
 //! sequence the served folder must equal a fresh build of the same files, byte for byte.
 //!
-//! The search index is left out: serve brings it up to date in the background, after pages.
+//! Serve brings the search index up to date after the pages, once the edits pause; the test
+//! lets it settle the same way before comparing, so the index is compared too.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use jobgate::site::live::{Changes, LiveSite};
+use jobgate::site::live::{Changes, LiveSite, Rebuild};
+use jobgate::site::output::Tree;
+use jobgate::site::search;
 
 use super::common::{TempSite, repo_root, tree};
 use super::generated::corpus;
@@ -190,11 +193,52 @@ fn edit(site: &TempSite, rng: &mut Rng, step: usize) -> Vec<String> {
     }
 }
 
-/// The files of an output folder, without the search index.
+/// What `jobgate check` reports for the site now: file, line, code and message.
+fn checked(site: &TempSite) -> Vec<(String, u64, String, String)> {
+    let check = site.run(&["check", "--today", corpus::TODAY, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// What a rebuild reported, in the same terms.
+fn reported(rebuild: &Rebuild) -> Vec<(String, u64, String, String)> {
+    rebuild
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.file.clone(),
+                u64::from(d.span.line),
+                d.code.as_str().to_owned(),
+                d.message.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The files of an output folder.
 fn pages(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = tree(dir);
-    files.retain(|(name, _)| !name.starts_with("pagefind"));
-    files
+    tree(dir)
+}
+
+/// What serve does once the edits pause: brings the search index up to date.
+fn settle(live: &mut LiveSite) {
+    if let Some(records) = live.stale_search() {
+        let tree = Tree::open(live.out()).unwrap();
+        search::write_while(&records, &tree, || true).unwrap();
+    }
 }
 
 fn differences(fresh: &[(String, Vec<u8>)], served: &[(String, Vec<u8>)]) -> Vec<String> {
@@ -240,37 +284,15 @@ fn serve_equals_a_fresh_build_after_random_edits() {
                     files: touched.into_iter().collect(),
                 })
                 .unwrap();
+            // After every rebuild, it reports exactly what `check` reports.
+            assert_eq!(
+                reported(&rebuild),
+                checked(&site),
+                "after step {step} of sequence {sequence} ({log:?})"
+            );
             last = Some(rebuild);
         }
         let Some(last) = last else { continue };
-        let check = site.run(&["check", "--today", corpus::TODAY, "--format", "json"]);
-        let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
-        let checked: Vec<(String, u64, String, String)> = report["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["file"].as_str().unwrap().to_owned(),
-                    d["line"].as_u64().unwrap(),
-                    d["code"].as_str().unwrap().to_owned(),
-                    d["message"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
-        let rebuilt: Vec<(String, u64, String, String)> = last
-            .diagnostics
-            .iter()
-            .map(|d| {
-                (
-                    d.file.clone(),
-                    u64::from(d.span.line),
-                    d.code.as_str().to_owned(),
-                    d.message.clone(),
-                )
-            })
-            .collect();
-        assert_eq!(rebuilt, checked, "after sequence {sequence} ({log:?})");
         let fresh = site.path().join(format!("fresh-{sequence}"));
         let build = site.run(&[
             "build",
@@ -287,6 +309,7 @@ fn serve_equals_a_fresh_build_after_random_edits() {
             continue;
         }
         assert_eq!(build.code, 0, "{build:?}");
+        settle(&mut live);
         let differ = differences(&pages(&fresh), &pages(&served));
         assert!(
             differ.is_empty(),

@@ -7,6 +7,9 @@
 //! bytes did not change are not rewritten either way, and the search index is brought up to
 //! date as a separate, later step so that pages are ready first.
 
+pub mod http;
+pub mod watch;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -20,6 +23,7 @@ use super::load::{self, REQUESTS_DIR, Site};
 use super::output::Tree;
 use super::pages::{self, Scope};
 use super::pieces::PieceCache;
+use super::render::{self, Renderer};
 use super::search;
 
 /// What changed on disk, as paths relative to the site root.
@@ -226,6 +230,20 @@ impl LiveSite {
         let jobs = pages::job_views(&self.site, &config, self.today, &self.pieces);
         self.search_stale = false;
         Some(pages::search_records(&self.site, &jobs))
+    }
+
+    /// The page every path shows while the site has errors (`errors`, as the terminal shows
+    /// them), rendered by the theme's `errors.html` at the site's root. Without settings there
+    /// is no theme to render with, and a plain page says the same.
+    pub fn error_page(&self, errors: &str) -> String {
+        let themed = self.site.config.as_ref().and_then(|config| {
+            let config = super::with_base_url(config, Some(&self.base_url));
+            let renderer =
+                Renderer::new(&self.theme, &config, &config.base_url, self.today).ok()?;
+            let ctx = crate::ctx! { nav => render::guide_nav(&self.site.guide), errors => errors };
+            renderer.render("errors.html", "", ctx).ok()
+        });
+        themed.unwrap_or_else(|| http::plain_error_page(errors))
     }
 
     /// The folder the pages are written to.
