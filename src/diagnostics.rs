@@ -54,7 +54,7 @@ codes! {
     EmptyFile = "JG002", Error, "A request or settings file is empty.";
     YamlSyntax = "JG003", Error, "A file is not well-formed YAML.";
     TooLarge = "JG004", Error, "A file exceeds a size, nesting or alias limit (256 KiB per request).";
-    BadId = "JG005", Error, "A request's file name is not a valid id (`^[a-z0-9][a-z0-9-]{2,63}$`, `.yaml`).";
+    BadId = "JG005", Error, "A request or guide page is misnamed: its name is not a valid id (`^[a-z0-9][a-z0-9-]{2,63}$`), or a request file does not end in `.yaml`.";
     Unreadable = "JG006", Error, "A file or folder cannot be read, or is a symbolic link (links are not followed).";
     LoneCarriageReturn = "JG007", Error, "A carriage return (CR) not followed by a line feed: GitHub and editors do not start a new line there, YAML would.";
     UnknownField = "JG101", Error, "A field that schema v1 does not define.";

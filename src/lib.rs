@@ -2,17 +2,20 @@
 //!
 //! The layers, lowest first, each using only the ones below it:
 //!
-//! 1. [`diagnostics`], [`month`], [`yaml`], [`markdown`] and [`text`];
+//! 1. [`diagnostics`], [`month`], [`yaml`] (with its plain-words syntax errors), [`markdown`]
+//!    and [`text`];
 //! 2. [`config`] (site settings and policy);
 //! 3. [`calendar`] (date math from the policy);
-//! 4. [`request`] (schema, parsing, patterns, runs, rules);
-//! 5. [`status`] (derived state and release fit) and [`runsheet`] (the coordinator's list);
+//! 4. [`request`] (schema, parsing, patterns, runs, rules, and [`request::check`], the one way
+//!    a request file is checked);
+//! 5. [`status`] (derived state and release fit), [`runsheet`] (the coordinator's list) and
+//!    [`stats`] (turnaround figures);
 //!
 //! these five are the pure core: they take text and dates, never files or the clock, and build
 //! without the `site` feature (for the browser). Above them, with the `site` feature (on by
-//! default): [`guard`] (who may change what, against a git base), [`record`] (the roles'
-//! commands' in-place edits), [`theme`], [`site`] (load,
-//! render, write), [`cli`] and [`cmd`] (one file per subcommand).
+//! default): [`history`] (a request's past, from git), [`guard`] (who may change what, against
+//! a git base), [`record`] (the roles' commands' in-place edits), [`theme`], [`site`] (load,
+//! check, render, write, serve), [`cli`] and [`cmd`] (one file per subcommand).
 
 pub mod calendar;
 #[cfg(feature = "site")]

@@ -41,6 +41,7 @@ pub fn run(args: CalendarArgs) -> anyhow::Result<Outcome> {
                 let when = match left {
                     0 => "today".to_owned(),
                     n if n < 0 => "passed".to_owned(),
+                    1 => "in 1 day".to_owned(),
                     n => format!("in {n} days"),
                 };
                 println!(

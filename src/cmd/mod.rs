@@ -50,7 +50,9 @@ pub fn resolve_today(flag: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
     Ok(Utc::now().date_naive())
 }
 
-/// Loads and checks the site; prints its errors to stderr and returns `None` if it has any.
+/// The site, loaded and checked, for the commands that read it without writing it (`status`,
+/// `calendar`, `runsheet`, `stats`): `None`, with every diagnostic printed to stderr, when it
+/// has errors or no readable settings; warnings are left to `check`.
 pub fn checked_site(root: &Path, today: NaiveDate) -> anyhow::Result<Option<Site>> {
     let (site, found) = site::check(root, today)?;
     if found

@@ -1,7 +1,10 @@
 //! Reading a site from disk: settings, request files and guide pages.
 //!
-//! Only this module and the output writer touch the file system. Symbolic links are never
-//! followed and nothing outside the site root is read.
+//! This module reads the site's sources; the theme ([`crate::theme`]) and the git history
+//! ([`crate::history`]) are read by their own modules, and the pages are written by
+//! [`super::output`]. Symbolic links are never followed and nothing outside the site root is
+//! read. What a request file says is judged by [`crate::request::check`], the same code the
+//! other checkers run.
 
 use std::fs;
 use std::io::Read as _;

@@ -204,8 +204,18 @@ fn this_repository_builds_and_checks_clean() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let run = site.build("public");
     assert_eq!(run.code, 0, "{run:?}");
+    let requests = std::fs::read_dir(site.path().join("requests"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
     let index = site.read("public/jobs/index.html");
-    assert!(index.contains("10 requests."), "{index}");
+    assert!(index.contains(&format!("{requests} requests.")), "{index}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use super::common::TempSite;
 
 fn built_on(today: &str) -> TempSite {
-    let site = TempSite::repository();
+    let site = TempSite::sample();
     let out = site.path().join("public");
     let run = site.run(&["build", "--today", today, "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run:?}");

@@ -45,7 +45,14 @@ impl TempSite {
         TempSite::copy_of(&fixture_dir(name))
     }
 
-    /// A copy of this repository's own site (content, requests, themes).
+    /// A copy of `tests/fixtures/sample`: ten requests in every state, frozen, for tests that
+    /// count or name requests.
+    pub fn sample() -> TempSite {
+        TempSite::fixture("sample")
+    }
+
+    /// A copy of this repository's own site (content, requests, themes), for tests about the
+    /// repository itself; tests that count or name its requests use [`TempSite::sample`].
     pub fn repository() -> TempSite {
         let site = TempSite::empty();
         for part in ["content", "requests", "themes"] {

@@ -133,7 +133,9 @@ fn an_edited_request_shows_on_its_served_page_and_a_broken_one_shows_its_errors(
     let (status, body) = eventually(port, &page, |s, _| s == 500);
     assert!(body.contains("The site has errors"), "{body}");
     assert!(body.contains(&format!("{file}:")), "{body}");
-    assert!(body.contains("error[JG"), "{body}");
+    let line = original.lines().position(|l| l.starts_with(title)).unwrap() + 1;
+    assert!(body.contains(&format!("{file}:{line}:")), "{body}");
+    assert!(body.contains("error[JG003]"), "{body}");
     assert!(body.contains("reload.js"), "{body}");
     assert_eq!(status, 500);
 
