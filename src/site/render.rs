@@ -273,13 +273,9 @@ fn link(state: &State, target: &str) -> Value {
         Some((p, f)) => (p, format!("#{f}")),
         None => (target, String::new()),
     };
-    let file = if path.is_empty() || path.ends_with('/') {
-        "index.html"
-    } else {
-        ""
-    };
     Value::from_safe_string(markdown::escape_attr(&format!(
-        "{root}{path}{file}{fragment}"
+        "{root}{}{fragment}",
+        file_of(path)
     )))
 }
 
