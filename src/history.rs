@@ -89,6 +89,19 @@ fn git(root: &Path) -> Command {
     command
 }
 
+/// The commit the site's checkout is at, if it is in git: the history changes only when this
+/// does, so `jobgate serve` reads the history again only then.
+pub fn head(root: &Path) -> Option<String> {
+    let out = git(root)
+        .args(["rev-parse", "--verify", "-q", "HEAD"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
 /// Reads the history of the site at `root`. Never fails: a site outside git, in a shallow
 /// clone, or where git cannot be run has an unavailable history with the reason.
 pub fn read(root: &Path) -> History {

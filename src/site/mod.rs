@@ -117,11 +117,16 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
     let config = with_base_url(config, options.base_url.as_deref());
     let theme = Theme::load(&options.root)?;
     let staging = output::Staging::create(&options.out)?;
+    let history = crate::history::read(&site.root);
+    let input = pages::Input {
+        site: &site,
+        config: &config,
+        theme: &theme,
+        today: options.today,
+        history: &history,
+    };
     let records = pages::write_all(
-        &site,
-        &config,
-        &theme,
-        options.today,
+        &input,
         staging.tree(),
         pages::Scope::ALL,
         &pieces::PieceCache::default(),

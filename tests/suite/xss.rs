@@ -199,16 +199,17 @@ fn render_unchecked(root: &Path, out: &Path) {
     let theme = jobgate::theme::Theme::load(root).unwrap();
     let staging = jobgate::site::output::Staging::create(out).unwrap();
     let scope = jobgate::site::pages::Scope::ALL;
-    let records = jobgate::site::pages::write_all(
-        &site,
-        &config,
-        &theme,
-        today(),
-        staging.tree(),
-        scope,
-        &Default::default(),
-    )
-    .unwrap();
+    let history = jobgate::history::read(&site.root);
+    let input = jobgate::site::pages::Input {
+        site: &site,
+        config: &config,
+        theme: &theme,
+        today: today(),
+        history: &history,
+    };
+    let records =
+        jobgate::site::pages::write_all(&input, staging.tree(), scope, &Default::default())
+            .unwrap();
     jobgate::site::search::write(&records, staging.tree()).unwrap();
     staging.commit().unwrap();
 }

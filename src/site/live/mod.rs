@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::history::History;
 use crate::theme::Theme;
 
 use super::load::{self, REQUESTS_DIR, Site};
@@ -81,6 +82,8 @@ pub struct LiveSite {
     rules: crate::request::check::Findings,
     /// Jobs-table rows, kept for requests that did not change.
     pieces: PieceCache,
+    /// The requests' history, and the commit it was read at: read again when that moves.
+    history: (Option<String>, History),
 }
 
 impl LiveSite {
@@ -102,6 +105,7 @@ impl LiveSite {
             search_stale: true,
             rules: crate::request::check::Findings::new(),
             pieces: PieceCache::default(),
+            history: (crate::history::head(root), crate::history::read(root)),
         };
         let rebuild = live.render(None, None, started)?;
         Ok((live, rebuild))
@@ -194,15 +198,18 @@ impl LiveSite {
             keep_pieces: true,
         };
         self.pieces.forget(jobs);
-        let records = pages::write_all(
-            &self.site,
-            &config,
-            &self.theme,
-            self.today,
-            &tree,
-            scope,
-            &self.pieces,
-        )?;
+        let head = crate::history::head(&self.root);
+        if head != self.history.0 {
+            self.history = (head, crate::history::read(&self.root));
+        }
+        let input = pages::Input {
+            site: &self.site,
+            config: &config,
+            theme: &self.theme,
+            today: self.today,
+            history: &self.history.1,
+        };
+        let records = pages::write_all(&input, &tree, scope, &self.pieces)?;
         if jobs.is_none() {
             search::write(&records, &tree)?;
             tree.prune()?;

@@ -54,29 +54,44 @@ impl Scope<'_> {
     };
 }
 
+/// What a render is made from.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub site: &'a Site,
+    /// The settings, with the base URL the pages are served from.
+    pub config: &'a SiteConfig,
+    pub theme: &'a Theme,
+    pub today: NaiveDate,
+    /// The requests' history from git ([`crate::history::read`]).
+    pub history: &'a History,
+}
+
 /// Renders the pages and files of the site that `scope` names into `out`. Pages that list
 /// requests (the index, views, releases, feeds, API) are always written. Returns the search
 /// index's records if `scope` asks for them; [`super::search::write`] indexes them
 /// (separately, so that the site can be let go of first).
 pub fn write_all(
-    site: &Site,
-    config: &SiteConfig,
-    theme: &Theme,
-    today: NaiveDate,
+    input: &Input,
     out: &Tree,
     scope: Scope,
     pieces: &PieceCache,
 ) -> anyhow::Result<Vec<Record>> {
+    let Input {
+        site,
+        config,
+        theme,
+        today,
+        history,
+    } = *input;
     let renderer = Renderer::new(theme, config, &config.base_url, today)?;
     let nav = render::guide_nav(&site.guide);
-    let history = crate::history::read(&site.root);
     let base = Base {
         site,
         config,
         today,
         renderer: &renderer,
         nav: &nav,
-        history: &history,
+        history,
         pieces,
     };
     // The page being edited is the one looked at, and needs only its own request: it goes first.
