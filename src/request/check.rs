@@ -84,7 +84,7 @@ pub fn read(
     let (parsed, partial, diagnostics) = parse::parse_with_partial(bytes, file);
     found.extend(diagnostics);
     if let (Some(partial), Some(config)) = (&partial, config) {
-        found.extend(validate::validate_partial(file, partial, config));
+        validate::single::rules(file, partial, config, &mut found);
     }
     let loaded = parsed.filter(|_| valid_id).map(|request| Loaded {
         id: id.to_owned(),

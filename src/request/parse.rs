@@ -4,7 +4,7 @@ use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::month::Month;
 use crate::yaml::{self, At, FromNode, Node, Reader};
 
-use super::validate::Partial;
+use super::validate::single::Values;
 use super::{
     Approval, Expectation, Instructions, Kind, Output, Readiness, Request, Run, RunResult,
     Scheduled, Server, Tests, Withdrawal,
@@ -69,11 +69,11 @@ pub fn parse(bytes: &[u8], file: &str) -> (Option<Request>, Vec<Diagnostic>) {
 }
 
 /// Like [`parse`], and when the request is incomplete but the YAML was read, the values that
-/// the single-field rules can still check ([`super::validate::validate_partial`]).
+/// the single-value rules can still judge ([`Values::from_node`]).
 pub fn parse_with_partial(
     bytes: &[u8],
     file: &str,
-) -> (Option<Request>, Option<Partial>, Vec<Diagnostic>) {
+) -> (Option<Request>, Option<Values>, Vec<Diagnostic>) {
     if bytes.len() > MAX_REQUEST_BYTES {
         return (None, None, vec![too_large(file, bytes.len() as u64)]);
     }
@@ -106,51 +106,9 @@ pub fn parse_with_partial(
     };
     let mut reader = Reader::new(file).with_text(text);
     let request = Request::from_node(&node, &mut reader);
-    let partial = request.is_none().then(|| partial(&node, file));
+    let partial = request.is_none().then(|| Values::from_node(&node, file));
     found.append(&mut reader.diagnostics);
     (request, partial, found)
-}
-
-/// Reads, quietly, the values of an incomplete request that single-field rules check; what is
-/// wrong with them structurally was already reported.
-fn partial(node: &Node, file: &str) -> Partial {
-    fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
-        match &node.value {
-            yaml::Value::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|e| &e.1),
-            _ => None,
-        }
-    }
-    fn texts(node: Option<&Node>, file: &str) -> Vec<At<String>> {
-        let Some(yaml::Value::Seq(items)) = node.map(|n| &n.value) else {
-            return Vec::new();
-        };
-        let mut quiet = Reader::new(file);
-        items
-            .iter()
-            .filter(|item| matches!(item.value, yaml::Value::Str(_)))
-            .filter_map(|item| At::<String>::from_node(item, &mut quiet))
-            .collect()
-    }
-    let mut quiet = Reader::new(file);
-    let pr = get(node, "pr")
-        .filter(|n| matches!(n.value, yaml::Value::Str(_)))
-        .and_then(|n| At::<String>::from_node(n, &mut quiet));
-    let output = get(node, "output");
-    let tests = get(node, "tests");
-    let mut patterns = Vec::new();
-    let mut references = Vec::new();
-    for outcome in ["success", "failure"] {
-        let expected = output
-            .and_then(|o| get(o, outcome))
-            .and_then(|e| get(e, "expected"));
-        patterns.extend(texts(expected, file));
-        references.extend(texts(tests.and_then(|t| get(t, outcome)), file));
-    }
-    Partial {
-        pr,
-        patterns,
-        tests: references,
-    }
 }
 
 impl FromNode for Request {

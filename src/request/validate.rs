@@ -13,10 +13,9 @@ use chrono::NaiveDate;
 use crate::calendar;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic, Span};
-use crate::markdown;
 use crate::month::Month;
-use crate::yaml::At;
 
+pub mod single;
 mod values;
 
 use super::{Kind, Loaded, Request, RunResult};
@@ -58,15 +57,14 @@ pub fn validate(
         today,
         found: Vec::new(),
     };
+    single::rules(
+        check.file,
+        &single::Values::of(check.request),
+        config,
+        &mut check.found,
+    );
     check.conditional_fields();
-    check.title();
-    check.texts();
-    check.urls();
-    check.handles_and_roles();
     check.future_dates();
-    check.readiness();
-    check.lists_and_jobs();
-    check.patterns_and_tests();
     check.previous_request(&loaded.id, all_ids);
     check.schedule();
     check.runs();
@@ -135,186 +133,6 @@ impl Check<'_> {
         }
     }
 
-    /// JG106, JG104 and JG207 for the title: one short, real line.
-    fn title(&mut self) {
-        let title = &self.request.title;
-        // Tested as written, not trimmed: a carriage return at either end breaks a feed or a
-        // calendar line as surely as one in the middle. Only the one line end that a block
-        // scalar (`title: |`) adds is not part of the title.
-        let written = title.strip_suffix('\n').unwrap_or(&title.value);
-        let text = title.trim();
-        if written.contains(['\n', '\r']) {
-            self.report_with_help(
-                Code::MultilineTitle,
-                title.span,
-                "the title spans more than one line",
-                "keep the title to one line; details belong in `summary`",
-            );
-        }
-        let chars = text.chars().count();
-        if chars > MAX_TITLE_CHARS {
-            self.report_with_help(
-                Code::BadValue,
-                title.span,
-                format!("the title is {chars} characters long; the limit is {MAX_TITLE_CHARS}"),
-                "shorten it; details belong in `summary`",
-            );
-        }
-        if is_placeholder(text) {
-            self.placeholder("title", title);
-        }
-    }
-
-    /// JG207 for the texts the coordinator relies on; JG208 for links in every markdown field.
-    fn texts(&mut self) {
-        let r = self.request;
-        let mut required: Vec<(&str, &At<String>)> = vec![
-            ("summary", &r.summary),
-            ("instructions.verify", &r.instructions.verify),
-            ("instructions.on_output", &r.instructions.on_output),
-            ("instructions.recover", &r.instructions.recover),
-            ("instructions.debug", &r.instructions.debug),
-            ("output.success.description", &r.output.success.description),
-            ("output.failure.description", &r.output.failure.description),
-        ];
-        required.extend(r.reason.as_ref().map(|t| ("reason", t)));
-        required.extend(r.fixed.as_ref().map(|t| ("fixed", t)));
-        required.extend(
-            r.withdrawn
-                .as_ref()
-                .map(|w| ("withdrawn.reason", &w.reason)),
-        );
-        for (name, text) in &required {
-            if is_placeholder(text) {
-                self.placeholder(name, text);
-            }
-        }
-        let mut markdown = required;
-        markdown.extend(r.notes.as_ref().map(|t| ("notes", t)));
-        for run in &r.runs {
-            markdown.extend(run.evidence.as_ref().map(|t| ("runs[].evidence", t)));
-            markdown.extend(run.notes.as_ref().map(|t| ("runs[].notes", t)));
-        }
-        for (name, text) in markdown {
-            // A refused link always has a scheme, and a scheme needs a colon, written as
-            // such or as a character reference (`&colon;`, `&#58;`).
-            if !text.contains([':', '&']) {
-                continue;
-            }
-            for target in markdown::render(text).refused_links {
-                self.report_with_help(
-                    Code::BadUrl,
-                    text.span,
-                    format!("`{name}` links to `{}`", shorten(&target)),
-                    "links may only be http(s), mailto or relative; write the address as text instead",
-                );
-            }
-        }
-    }
-
-    fn placeholder(&mut self, name: &str, text: &At<String>) {
-        let message = if text.trim().is_empty() {
-            format!("`{name}` is empty")
-        } else {
-            format!("`{name}` is a placeholder (`{}`)", shorten(text.trim()))
-        };
-        self.report_with_help(
-            Code::Placeholder,
-            text.span,
-            message,
-            "write the real text: the coordinator relies on it to run and check the job",
-        );
-    }
-
-    /// JG208 for URL fields, JG202 for the pull request.
-    fn urls(&mut self) {
-        let r = self.request;
-        if let Some(pr) = &r.pr {
-            pr_rules(self.file, pr, self.config, &mut self.found);
-        }
-        if let Some(doc) = &r.instructions.doc
-            && !is_http_url(doc)
-        {
-            self.report_with_help(
-                Code::BadUrl,
-                doc.span,
-                format!("`instructions.doc` must be an http(s) URL, found `{}`", shorten(doc)),
-                "link a document anyone on the release team can open, e.g. https://docs.google.com/...",
-            );
-        }
-    }
-
-    /// JG203 for every handle; JG305 for the roles that scheduling, runs and approval need.
-    fn handles_and_roles(&mut self) {
-        let r = self.request;
-        self.handle(&r.author);
-        if let Some(scheduled) = &r.scheduled
-            && self.handle(&scheduled.by)
-            && !self.config.is_coordinator(&scheduled.by)
-        {
-            self.not_coordinator("schedule requests", &scheduled.by);
-        }
-        for run in &r.runs {
-            if self.handle(&run.by) && !self.config.is_coordinator(&run.by) {
-                self.not_coordinator("record runs", &run.by);
-            }
-        }
-        if let Some(approval) = &r.approval
-            && self.handle(&approval.by)
-            && !self.config.is_admin(&approval.by)
-        {
-            self.report_with_help(
-                Code::ApprovalRole,
-                approval.by.span,
-                format!(
-                    "`{}` is not an admin and may not approve",
-                    approval.by.value
-                ),
-                format!(
-                    "admins are listed in content/site.yaml: {}",
-                    list(&self.config.admins)
-                ),
-            );
-        }
-    }
-
-    /// Reports a malformed handle; whether it is well-formed.
-    fn handle(&mut self, handle: &At<String>) -> bool {
-        if is_github_handle(handle) {
-            return true;
-        }
-        let help = match handle.strip_prefix('@') {
-            Some(bare) if is_github_handle(bare) => format!("write it without the `@`: `{bare}`"),
-            _ => "a GitHub handle is 1–39 letters, digits or single hyphens, not starting or \
-                  ending with `-`, written without `@`"
-                .to_owned(),
-        };
-        self.report_with_help(
-            Code::BadHandle,
-            handle.span,
-            format!("`{}` is not a GitHub handle", shorten(handle)),
-            help,
-        );
-        false
-    }
-
-    fn not_coordinator(&mut self, what: &str, handle: &At<String>) {
-        let mut allowed = self.config.coordinators.clone();
-        allowed.extend(self.config.admins.iter().cloned());
-        self.report_with_help(
-            Code::ApprovalRole,
-            handle.span,
-            format!(
-                "`{}` is not a coordinator or admin and may not {what}",
-                handle.value
-            ),
-            format!(
-                "coordinators and admins are listed in content/site.yaml: {}",
-                list(&allowed)
-            ),
-        );
-    }
-
     /// JG204: recorded dates cannot be in the future.
     fn future_dates(&mut self) {
         let r = self.request;
@@ -332,116 +150,6 @@ impl Check<'_> {
                 );
             }
         }
-    }
-
-    /// JG205: both confirmations must be given before asking for a run.
-    fn readiness(&mut self) {
-        let readiness = &self.request.readiness;
-        for (name, value) in [
-            ("tested_locally", &readiness.tested_locally),
-            ("reviewers_approved", &readiness.reviewers_approved),
-        ] {
-            if !value.value {
-                self.report_with_help(
-                    Code::NotReady,
-                    value.span,
-                    format!("`readiness.{name}` must be true"),
-                    "ask for a backup-server run only after the job was run locally and every \
-                     reviewer approved its pull request",
-                );
-            }
-        }
-    }
-
-    /// JG206 for empty lists; JG104 for job names that are not class names or are repeated.
-    fn lists_and_jobs(&mut self) {
-        let r = self.request;
-        let lists = [
-            ("jobs", &r.jobs),
-            ("output.success.expected", &r.output.success.expected),
-            ("output.failure.expected", &r.output.failure.expected),
-            ("tests.success", &r.tests.success),
-            ("tests.failure", &r.tests.failure),
-        ];
-        for (name, items) in lists {
-            if items.is_empty() {
-                self.report_with_help(
-                    Code::EmptyList,
-                    items.span,
-                    format!("`{name}` needs at least one entry"),
-                    "write each entry on its own line under the key, starting with `- `",
-                );
-            }
-        }
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        for job in r.jobs.iter() {
-            if !is_class_name(job) {
-                self.report_with_help(
-                    Code::BadValue,
-                    job.span,
-                    format!("`{}` is not a job class name", shorten(job)),
-                    "name the job's Python class, e.g. `MigrateTopicSummaryJob`",
-                );
-            }
-            if let Some(first) = seen.insert(job.as_str(), job.span.line) {
-                seen.insert(job.as_str(), first);
-                self.report_with_help(
-                    Code::BadValue,
-                    job.span,
-                    format!("`{}` is listed twice (first on line {first})", job.value),
-                    "remove this entry",
-                );
-            }
-        }
-    }
-
-    /// JG209: output patterns and test references.
-    fn patterns_and_tests(&mut self) {
-        let r = self.request;
-        for (kind, expectation) in [
-            ("success", &r.output.success),
-            ("failure", &r.output.failure),
-        ] {
-            let expected = &expectation.expected;
-            if let Some(extra) = expected.get(MAX_PATTERNS) {
-                self.report_with_help(
-                    Code::PatternLimit,
-                    extra.span,
-                    format!(
-                        "`output.{kind}.expected` has {} patterns; at most {MAX_PATTERNS} are \
-                         matched",
-                        expected.len()
-                    ),
-                    "a job reports aggregate output: a few lines, one pattern each; merge \
-                     patterns that differ only in a number with `<n>`",
-                );
-            }
-            for pattern in expected.iter() {
-                let placeholders =
-                    pattern.matches("<n>").count() + pattern.matches("<any>").count();
-                let chars = pattern.chars().count();
-                if chars > MAX_PATTERN_CHARS || placeholders > MAX_PLACEHOLDERS {
-                    self.report_with_help(
-                        Code::PatternLimit,
-                        pattern.span,
-                        format!(
-                            "this pattern has {chars} characters and {placeholders} \
-                             placeholders; the limits are {MAX_PATTERN_CHARS} and \
-                             {MAX_PLACEHOLDERS}"
-                        ),
-                        "match the line's fixed words and use one `<any>` for the varying rest",
-                    );
-                }
-            }
-        }
-        let patterns = r
-            .output
-            .success
-            .expected
-            .iter()
-            .chain(r.output.failure.expected.iter());
-        let tests = r.tests.success.iter().chain(r.tests.failure.iter());
-        pattern_rules(self.file, patterns, tests, &mut self.found);
     }
 
     /// JG301: a resubmission must point at another request that exists.
@@ -678,90 +386,6 @@ impl Check<'_> {
                 format!(
                     "there may be no time for a second run before the cutoff ({})",
                     dates.cutoff
-                ),
-            );
-        }
-    }
-}
-
-/// The values of a request file that did not parse whole, for the rules that need only one
-/// field: so a missing or mistyped field elsewhere does not hide a wrong `pr` or pattern.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Partial {
-    pub pr: Option<At<String>>,
-    /// Every `expected` pattern under `output`, success then failure.
-    pub patterns: Vec<At<String>>,
-    /// Every test reference under `tests`, success then failure.
-    pub tests: Vec<At<String>>,
-}
-
-/// The single-field rules on what parsed of an incomplete request. A complete request gets
-/// the same rules from [`validate`] instead, never both.
-pub fn validate_partial(file: &str, partial: &Partial, config: &SiteConfig) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    if let Some(pr) = &partial.pr {
-        pr_rules(file, pr, config, &mut found);
-    }
-    pattern_rules(
-        file,
-        partial.patterns.iter(),
-        partial.tests.iter(),
-        &mut found,
-    );
-    found
-}
-
-/// JG208 and JG202 for the pull request.
-fn pr_rules(file: &str, pr: &At<String>, config: &SiteConfig, found: &mut Vec<Diagnostic>) {
-    let example = format!("https://github.com/{}/pull/12345", config.repository);
-    if !is_http_url(pr) {
-        found.push(
-            Diagnostic::new(
-                Code::BadUrl,
-                file,
-                pr.span,
-                format!("`pr` must be an https URL, found `{}`", shorten(pr)),
-            )
-            .with_help(format!("link the job's pull request, e.g. {example}")),
-        );
-    } else if !is_pull_request_of(pr, &config.repository) {
-        found.push(
-            Diagnostic::new(
-                Code::BadPr,
-                file,
-                pr.span,
-                format!("`pr` must be a pull request of {}", config.repository),
-            )
-            .with_help(format!("write it as {example}")),
-        );
-    }
-}
-
-/// JG209 for output patterns and test references.
-fn pattern_rules<'a>(
-    file: &str,
-    patterns: impl Iterator<Item = &'a At<String>>,
-    tests: impl Iterator<Item = &'a At<String>>,
-    found: &mut Vec<Diagnostic>,
-) {
-    for pattern in patterns {
-        for (message, help) in pattern_problems(pattern) {
-            found.push(
-                Diagnostic::new(Code::BadPattern, file, pattern.span, message).with_help(help),
-            );
-        }
-    }
-    for test in tests {
-        if let Some(problem) = test_reference_problem(test) {
-            found.push(
-                Diagnostic::new(
-                    Code::BadPattern,
-                    file,
-                    test.span,
-                    format!("not a test reference: {problem}"),
-                )
-                .with_help(
-                    "write `path/to/x_test.py::Class::test_name` (or `path/to/x_test.py::test_name`)",
                 ),
             );
         }
