@@ -100,12 +100,15 @@ pub fn parse_with_partial(
             );
         }
     };
-    let (node, mut found) = yaml::parse_all(text, file);
+    let (node, mut found, skipped) = yaml::parse_recovering(text, file);
     let Some(node) = node else {
         return (None, None, found);
     };
-    let mut reader = Reader::new(file).with_text(text);
+    let recovered = !skipped.is_empty();
+    let mut reader = Reader::new(file).with_text(text).with_skipped(skipped);
     let request = Request::from_node(&node, &mut reader);
+    // A request read past a syntax error is not kept, even when what was left out was optional.
+    let request = request.filter(|_| !recovered);
     let partial = request.is_none().then(|| Values::from_node(&node, file));
     found.append(&mut reader.diagnostics);
     (request, partial, found)

@@ -61,6 +61,9 @@ pub struct Reader<'a> {
     text: &'a str,
     /// That key's name; empty at the top of the file.
     owner_name: String,
+    /// Top-level keys left out after a syntax error ([`super::parse_recovering`]): not
+    /// reported missing, as the syntax error already stands for them.
+    skipped: Vec<String>,
 }
 
 impl<'a> Reader<'a> {
@@ -71,7 +74,15 @@ impl<'a> Reader<'a> {
             owner: Span::FILE,
             text: "",
             owner_name: String::new(),
+            skipped: Vec::new(),
         }
+    }
+
+    /// A reader that does not report the top-level `keys` missing: a syntax error in their
+    /// entries was reported, and they were left out to read the rest.
+    pub fn with_skipped(mut self, keys: Vec<String>) -> Self {
+        self.skipped = keys;
+        self
     }
 
     /// A reader that knows the file's text, so that text YAML reads as a different number
@@ -336,6 +347,9 @@ impl<'n> Fields<'n> {
     /// A field that must be present. An empty one is reported at its own key.
     pub fn required<T: FromNode>(&mut self, reader: &mut Reader, name: &str) -> Option<T> {
         match self.entry(name) {
+            None if reader.owner_name.is_empty() && reader.skipped.iter().any(|k| k == name) => {
+                None
+            }
             None => {
                 let (message, help) = if reader.owner_name.is_empty() {
                     (
