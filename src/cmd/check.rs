@@ -50,15 +50,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The given paths as root-relative, `/`-separated strings; each must exist.
+/// The given paths as root-relative, `/`-separated strings; each must exist inside the root.
 fn relative_paths(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<String>> {
     let root_abs = std::fs::canonicalize(root)?;
     let mut out = Vec::new();
     for path in paths {
-        let candidate = if path.is_absolute() {
-            path.clone()
-        } else {
+        // A relative path is read from the root, or else from where the command runs (so that
+        // `--root site site/requests/x.yaml` works as well as `--root site requests/x.yaml`).
+        let candidate = if path.is_absolute() || root.join(path).exists() {
             root.join(path)
+        } else {
+            path.clone()
         };
         let Ok(abs) = std::fs::canonicalize(&candidate) else {
             bail!("{}: no such file under {}", path.display(), root.display());
@@ -93,6 +95,11 @@ mod tests {
             ["requests/a-request.yaml"]
         );
         assert_eq!(named("requests/../requests").unwrap(), ["requests"]);
+        let from_here = root.join("requests/a-request.yaml");
+        assert_eq!(
+            named(from_here.to_str().unwrap()).unwrap(),
+            ["requests/a-request.yaml"]
+        );
         // A NUL cannot come in through the command line, but is refused all the same.
         for bad in [
             "requests/a-request.yaml\0",
