@@ -42,4 +42,3 @@ pub mod text;
 #[cfg(feature = "site")]
 pub mod theme;
 pub mod yaml;
-mod yaml_syntax;

@@ -9,7 +9,7 @@
 //! 2. [`rules`] over every request that parsed: the rules that judge a request as a whole,
 //!    against the settings and the day, and those that look across requests.
 //!
-//! [`file`] does both for one file beside the ids of the others, as a checker that sees one
+//! [`file()`] does both for one file beside the ids of the others, as a checker that sees one
 //! file at a time needs.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
