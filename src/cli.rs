@@ -49,6 +49,8 @@ pub enum Command {
     Runsheet(RunsheetArgs),
     /// Show turnaround figures: per month of submission and per release.
     Stats(StatsArgs),
+    /// Exit 0 only when the job of a code pull request was tested and approved (a merge gate).
+    Gate(GateArgs),
 }
 
 /// Options shared by the commands that write the record of one request.
@@ -256,6 +258,17 @@ pub struct StatsArgs {
     pub site: SiteArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The code repository's pull request, https://github.com/OWNER/REPO/pull/N.
+    #[arg(long)]
+    pub pr: String,
+    /// The site's published `api/requests.json`: its URL (https://…/api/requests.json) or a
+    /// file holding it.
+    #[arg(long)]
+    pub api: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

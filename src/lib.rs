@@ -24,6 +24,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod gate;
 #[cfg(feature = "site")]
 pub mod guard;
 #[cfg(feature = "site")]

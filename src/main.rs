@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Withdraw(args) => cmd::withdraw::run(args),
         Command::Runsheet(args) => cmd::runsheet::run(args),
         Command::Stats(args) => cmd::stats::run(args),
+        Command::Gate(args) => cmd::gate::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

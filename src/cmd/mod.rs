@@ -5,6 +5,7 @@ pub mod build;
 pub mod calendar;
 pub mod check;
 pub mod edit;
+pub mod gate;
 pub mod new;
 pub mod record;
 pub mod runsheet;

@@ -82,6 +82,10 @@ pub struct RequestEntry<'a> {
     pub run_weekend: NaiveDate,
     pub results_due: NaiveDate,
     pub approved_on: Option<NaiveDate>,
+    /// The job's pull request in the code repository, for `jobgate gate`.
+    pub pr: Option<&'a str>,
+    /// The resubmission that replaces this request, if any.
+    pub replaced_by: Option<&'a str>,
     pub next_action: &'a str,
     pub url: String,
 }
@@ -107,6 +111,8 @@ pub fn request_entry<'a>(
         run_weekend: status.run_weekend,
         results_due: status.results_due,
         approved_on: r.approval.as_ref().map(|a| *a.on),
+        pr: r.pr.as_ref().map(|pr| pr.as_str()),
+        replaced_by: status.replaced_by.as_deref(),
         next_action: &status.next_action,
         url: format!("{base_url}{}", super::routes::Route::Job(id).path()),
     }

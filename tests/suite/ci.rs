@@ -430,3 +430,33 @@ fn the_base_commits_code_judges_a_pull_request_not_the_pull_requests_code() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("accepted by the base's code"), "{text}");
 }
+
+#[test]
+fn the_merge_gate_is_reusable_read_only_and_never_runs_the_pull_requests_code() {
+    let gate = read(".github/workflows/gate.yml");
+    let lines: Vec<&str> = gate.lines().map(code).collect();
+    // Called by the code repository's workflow, not triggered here.
+    let on = lines.iter().position(|l| *l == "on:").expect("a trigger");
+    assert_eq!(lines[on + 1], "  workflow_call:", "{gate}");
+    // Read-only, everywhere.
+    assert!(
+        gate.contains("\npermissions:\n  contents: read\n"),
+        "{gate}"
+    );
+    assert!(!gate.contains("write"), "{gate}");
+    // What it checks out is jobgate, never the pull request: no ref from the event.
+    let checkout = job(&gate, "gate");
+    assert!(
+        checkout
+            .iter()
+            .any(|l| l.trim() == "repository: ${{ inputs.jobgate-repository }}"),
+        "{gate}"
+    );
+    assert!(!gate.contains("pull_request.head"), "{gate}");
+    // The pull request's address reaches the script through env:, and the gate reads only the
+    // site's published API.
+    assert!(gate.contains("PR_URL: ${{ github.event.pull_request.html_url }}"));
+    assert!(gate.contains(
+        r#"jobgate/target/release/jobgate gate --pr "$PR_URL" --api "${SITE_URL%/}/api/requests.json""#
+    ));
+}

@@ -6,6 +6,7 @@ mod commands;
 mod common;
 mod escaping;
 mod expectations;
+mod gate;
 mod generated;
 mod guard;
 mod hardening;
