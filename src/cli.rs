@@ -51,6 +51,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Exit 0 only when the job of a code pull request was tested and approved (a merge gate).
     Gate(GateArgs),
+    /// What needs attention today: overdue requests, this weekend's runs, results due, blockers.
+    Digest(DigestArgs),
 }
 
 /// Options shared by the commands that write the record of one request.
@@ -260,9 +262,27 @@ pub struct StatsArgs {
     pub format: TextOrJson,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarkdownOrJson {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: MarkdownOrJson,
+    /// The site's address for the links, instead of `base_url` from the settings (the deploy
+    /// passes the Pages address, as it does to `build`).
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct GateArgs {
-    /// The code repository's pull request, https://github.com/OWNER/REPO/pull/N.
+    /// The code repository's pull request, `https://github.com/OWNER/REPO/pull/N`.
     #[arg(long)]
     pub pr: String,
     /// The site's published `api/requests.json`: its URL (https://…/api/requests.json) or a

@@ -24,6 +24,8 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+#[cfg(feature = "site")]
+pub mod digest;
 pub mod gate;
 #[cfg(feature = "site")]
 pub mod guard;

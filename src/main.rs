@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Runsheet(args) => cmd::runsheet::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Gate(args) => cmd::gate::run(args),
+        Command::Digest(args) => cmd::digest::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

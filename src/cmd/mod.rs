@@ -4,6 +4,7 @@ pub mod approve;
 pub mod build;
 pub mod calendar;
 pub mod check;
+pub mod digest;
 pub mod edit;
 pub mod gate;
 pub mod new;

@@ -179,7 +179,11 @@ fn only_the_deploy_job_may_write() {
             .map(str::trim)
             .collect();
         if name == DEPLOY_WORKFLOW {
-            assert_eq!(writes, ["pages: write", "id-token: write"], "{name}");
+            assert_eq!(
+                writes,
+                ["pages: write", "id-token: write", "issues: write"],
+                "{name}"
+            );
             let deploy: Vec<&str> = job(&text, "deploy").into_iter().map(str::trim).collect();
             assert!(deploy.contains(&"pages: write") && deploy.contains(&"id-token: write"));
             let build = job(&text, "build");
@@ -459,4 +463,48 @@ fn the_merge_gate_is_reusable_read_only_and_never_runs_the_pull_requests_code() 
     assert!(gate.contains(
         r#"jobgate/target/release/jobgate gate --pr "$PR_URL" --api "${SITE_URL%/}/api/requests.json""#
     ));
+}
+
+#[test]
+fn the_attention_issue_is_written_on_main_only_by_a_job_that_runs_no_repository_code() {
+    let deploy = read(DEPLOY_WORKFLOW);
+    let job: Vec<&str> = job(&deploy, "attention")
+        .into_iter()
+        .map(|l| code(l).trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(
+        job.contains(&"if: github.ref == 'refs/heads/main'"),
+        "{job:#?}"
+    );
+    assert!(job.contains(&"needs: build"), "{job:#?}");
+    // Its one write permission, and nothing of the repository: no checkout, no script of its own.
+    let permissions: Vec<&&str> = job
+        .iter()
+        .skip_while(|l| **l != "permissions:")
+        .skip(1)
+        .take_while(|l| l.ends_with(": write") || l.ends_with(": read"))
+        .collect();
+    assert_eq!(permissions, [&"issues: write"], "{job:#?}");
+    assert!(
+        !job.iter().any(|l| l.contains("actions/checkout")),
+        "{job:#?}"
+    );
+    assert!(
+        !job.iter()
+            .any(|l| l.contains(".ci/") || l.contains("target/")),
+        "{job:#?}"
+    );
+    // The text comes from the build job (main's own jobgate), through env:, and one issue is
+    // edited, found by its label; it is created only when there is none.
+    assert!(
+        job.contains(&"DIGEST: ${{ needs.build.outputs.digest }}"),
+        "{job:#?}"
+    );
+    assert!(
+        job.iter()
+            .any(|l| l.starts_with("gh issue edit \"$number\"")),
+        "{job:#?}"
+    );
+    assert!(deploy.contains("target/debug/jobgate digest --base-url \"$BASE_URL\""));
 }

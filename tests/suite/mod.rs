@@ -4,6 +4,7 @@ mod calendar_pages;
 mod ci;
 mod commands;
 mod common;
+mod digest;
 mod escaping;
 mod expectations;
 mod gate;
