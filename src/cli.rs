@@ -216,6 +216,8 @@ pub enum CheckFormat {
     Human,
     Github,
     Json,
+    /// A report for the pull request: findings with help, and each request's state.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

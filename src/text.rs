@@ -40,6 +40,11 @@ pub const MAX_INLINE_CHARS: usize = 200;
 /// tags, entities, issue references) escaped with a backslash, and `@` followed by a zero-width joiner so that no one is
 /// mentioned (notified) by what a request says.
 pub fn markdown_inline(text: &str) -> String {
+    markdown_escaped(text, MAX_INLINE_CHARS)
+}
+
+/// Like [`markdown_inline`], keeping at most `max_chars` characters (a diagnostic's message).
+pub fn markdown_escaped(text: &str, max_chars: usize) -> String {
     let one_line: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -47,7 +52,7 @@ pub fn markdown_inline(text: &str) -> String {
     let one_line = one_line.trim();
     let mut out = String::with_capacity(one_line.len() + 8);
     for (i, c) in one_line.chars().enumerate() {
-        if i == MAX_INLINE_CHARS {
+        if i == max_chars {
             out.push('…');
             break;
         }

@@ -19,18 +19,22 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         found.extend(guard::check(&root, base, actor)?);
         diagnostics::sort(&mut found);
     }
-    if !args.paths.is_empty() {
+    let wanted = if args.paths.is_empty() {
+        None
+    } else {
         let wanted = relative_paths(&root, &args.paths)?;
         found.retain(|d| {
             wanted
                 .iter()
                 .any(|w| d.file == *w || d.file.starts_with(&format!("{w}/")))
         });
-    }
+        Some(wanted)
+    };
     let text = match args.format {
         CheckFormat::Human => super::human(&root, &found, std::io::stdout().is_terminal()),
         CheckFormat::Github => diagnostics::render_github(&found),
         CheckFormat::Json => diagnostics::render_json(&found),
+        CheckFormat::Markdown => site::report::markdown(&site, &found, wanted.as_deref(), today),
     };
     print!("{text}");
     let errors = diagnostics::count(&found, Severity::Error);

@@ -16,6 +16,7 @@ pub mod output;
 pub mod pages;
 pub mod pieces;
 pub mod render;
+pub mod report;
 pub mod routes;
 pub mod search;
 pub mod sitemap;

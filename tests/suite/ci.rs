@@ -153,6 +153,7 @@ fn every_action_is_pinned_to_a_full_commit_with_its_version() {
         "actions/checkout",
         "actions/configure-pages",
         "actions/deploy-pages",
+        "actions/upload-artifact",
         "actions/upload-pages-artifact",
     ];
     assert_eq!(used, expected.iter().map(|a| a.to_string()).collect());
@@ -191,6 +192,8 @@ fn only_the_deploy_job_may_write() {
                 !build.iter().any(|line| code(line).contains("write")),
                 "{build:#?}"
             );
+        } else if name == COMMENT_WORKFLOW {
+            assert_eq!(writes, ["pull-requests: write"], "{name}");
         } else {
             assert!(writes.is_empty(), "{name} asks to write: {writes:?}");
         }
@@ -507,4 +510,71 @@ fn the_attention_issue_is_written_on_main_only_by_a_job_that_runs_no_repository_
         "{job:#?}"
     );
     assert!(deploy.contains("target/debug/jobgate digest --base-url \"$BASE_URL\""));
+}
+
+const COMMENT_WORKFLOW: &str = ".github/workflows/pr-comment.yml";
+
+#[test]
+fn the_comment_is_posted_from_the_artifact_by_a_job_that_runs_no_pull_request_code() {
+    let comment = read(COMMENT_WORKFLOW);
+    let lines: Vec<&str> = comment.lines().map(code).collect();
+    // Triggered by the pull-request workflow's completion, for pull requests only.
+    let on = lines.iter().position(|l| *l == "on:").expect("a trigger");
+    assert_eq!(
+        &lines[on + 1..on + 4],
+        [
+            "  workflow_run:",
+            "    workflows: [\"Pull request\"]",
+            "    types: [completed]"
+        ]
+    );
+    let job: Vec<&str> = job(&comment, "comment")
+        .into_iter()
+        .map(|l| code(l).trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(job.contains(&"if: github.event.workflow_run.event == 'pull_request'"));
+    let permissions: Vec<&&str> = job
+        .iter()
+        .skip_while(|l| **l != "permissions:")
+        .skip(1)
+        .take_while(|l| l.ends_with(": write") || l.ends_with(": read"))
+        .collect();
+    assert_eq!(permissions, [&"actions: read", &"pull-requests: write"]);
+    // Nothing of the pull request is checked out or run: it only downloads the artifact.
+    assert!(!comment.contains("actions/checkout"), "{comment}");
+    assert!(
+        !job.iter()
+            .any(|l| l.contains(".ci/") || l.contains("target/")),
+        "{job:#?}"
+    );
+    // The number comes from the event; a claimed one must match the run's head commit.
+    assert!(job.contains(&"EVENT_PR: ${{ github.event.workflow_run.pull_requests[0].number }}"));
+    assert!(job.contains(&"HEAD_SHA: ${{ github.event.workflow_run.head_sha }}"));
+    assert!(
+        job.iter().any(|l| l.contains(r#""$head" != "$HEAD_SHA""#)),
+        "{job:#?}"
+    );
+    // The artifact is capped and its mentions and HTML neutralised; one comment, found by
+    // its marker, is edited rather than posted again.
+    assert!(
+        job.iter()
+            .any(|l| l.starts_with("head -c 60000 \"$dir/report.md\""))
+    );
+    assert!(
+        comment.contains(r"-e 's/</\&lt;/g' -e 's/>/\&gt;/g'"),
+        "{comment}"
+    );
+    assert!(comment.contains(r"-e 's/@/@\xe2\x81\xa0/g'"), "{comment}");
+    assert!(
+        job.iter().any(|l| l.starts_with("gh api --method PATCH")),
+        "{job:#?}"
+    );
+
+    // The pull-request job that makes the report cannot write, and hands over the number only
+    // as the artifact's claim.
+    let pr = read(PR_WORKFLOW);
+    assert!(pr.contains("target/debug/jobgate check --format markdown \"${changed[@]}\""));
+    assert!(pr.contains(r#"cat "$RUNNER_TEMP/report/report.md" >> "$GITHUB_STEP_SUMMARY""#));
+    assert!(pr.contains("name: check-report"));
 }

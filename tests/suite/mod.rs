@@ -17,6 +17,7 @@ mod live;
 mod new;
 mod readme;
 mod record;
+mod report;
 mod runs;
 mod schema;
 mod serve;
