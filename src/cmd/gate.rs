@@ -44,8 +44,8 @@ pub fn run(args: GateArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The request form's address: beside the API when it was fetched, else from the address of
-/// any request's page.
+/// The address of the guide page on filing a request: beside the API when it was fetched, else
+/// from the address of any request's page.
 fn form_address(api: &str, is_url: bool, entries: &[Entry]) -> Option<String> {
     let base = if is_url {
         api.split(['?', '#'])
@@ -57,7 +57,10 @@ fn form_address(api: &str, is_url: bool, entries: &[Entry]) -> Option<String> {
         let page = format!("jobs/{}/", entry.id);
         entry.url.strip_suffix(&page)?.to_owned()
     };
-    Some(format!("{base}request/"))
+    Some(format!(
+        "{base}{}",
+        crate::site::routes::Route::Guide(crate::site::report::GUIDE_PAGE).path()
+    ))
 }
 
 fn read_file(path: &str) -> anyhow::Result<String> {

@@ -16,6 +16,8 @@ use super::routes::Route;
 
 /// The longest report, in bytes: GitHub refuses comments over 65,536 characters.
 pub const MAX_REPORT_BYTES: usize = 60_000;
+/// The guide page that explains a request's fields, linked when there are errors.
+pub const GUIDE_PAGE: &str = "requesting-a-test";
 /// The longest message or help line kept, in characters.
 const MAX_LINE_CHARS: usize = 1_000;
 
@@ -46,9 +48,9 @@ pub fn markdown(
         ));
         if let Some(config) = site.config.as_ref().filter(|_| errors > 0) {
             out.push_str(&format!(
-                " To fix them as you type, paste the file into [Check a file]({}{}) on the site.",
+                " [Requesting a test]({}{}) explains every field.",
                 config.base_url,
-                Route::RequestForm.path()
+                Route::Guide(GUIDE_PAGE).path()
             ));
         }
         out.push_str("\n\n");

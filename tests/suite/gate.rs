@@ -64,15 +64,14 @@ fn without_a_request_it_says_how_to_file_one() {
     let run = gate(&site, "https://github.com/oppia/oppia/pull/1");
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stdout.contains(
-            "no request to test its job on the backup server; file one with the form at https://"
-        ),
+        run.stdout
+            .contains("no request to test its job on the backup server; file one as https://"),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("/request/, naming this pull request as its `pr`"),
+            .contains("/guide/requesting-a-test/ explains, naming this pull request as its `pr`"),
         "{}",
         run.stdout
     );

@@ -26,7 +26,7 @@ fn the_report_of_a_request_with_mistakes_and_of_a_clean_one() {
     assert!(!run.stdout.contains("<b>"), "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("[Check a file](https://example.org/jobs/request/)"),
+            .contains("[Requesting a test](https://example.org/jobs/guide/requesting-a-test/)"),
         "{}",
         run.stdout
     );
