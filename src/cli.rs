@@ -344,6 +344,13 @@ pub struct NewArgs {
     /// Job class names in run order, separated by commas.
     #[arg(long, value_delimiter = ',')]
     pub jobs: Vec<String>,
+    /// Start a resubmission of the request PREVIOUS: a copy of its file without its runs,
+    /// schedule and approval, filed today, pointing back at it.
+    #[arg(long, value_name = "PREVIOUS")]
+    pub previous: Option<String>,
+    /// For a resubmission: what changed since the previous request (markdown).
+    #[arg(long, requires = "previous")]
+    pub fixed: Option<String>,
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {

@@ -1,6 +1,7 @@
 //! `jobgate new`.
 
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::Path;
 
 use anyhow::{Context as _, bail};
 
@@ -43,6 +44,10 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
     let interactive = std::io::stdin().is_terminal();
     let mut prompt = Prompt { interactive };
     let open = calendar::first_open_release(&config, today);
+    if let Some(previous) = &args.previous {
+        let text = resubmission(&args, previous, &config, today, open, &mut prompt)?;
+        return write_new(&path, &text, &args.site.root);
+    }
     let title = match args.title {
         Some(t) => Some(t),
         None => prompt.ask("Title (one line)", |a| Ok(a.to_owned()))?,
@@ -143,22 +148,76 @@ pub fn run(args: NewArgs) -> anyhow::Result<Outcome> {
         jobs,
         submitted: today,
     };
+    write_new(&path, &scaffold::skeleton(&new), &args.site.root)
+}
+
+/// Creates `path` (never over an existing file) holding `text`.
+fn write_new(path: &Path, text: &str, root: &Path) -> anyhow::Result<Outcome> {
     std::fs::create_dir_all(path.parent().expect("has a parent"))?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&path)
+        .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(scaffold::skeleton(&new).as_bytes())
+    file.write_all(text.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
     eprintln!(
         "wrote {}: fill in every TODO, then run `jobgate check {}`",
         path.display(),
-        path.strip_prefix(&args.site.root)
-            .unwrap_or(&path)
-            .display()
+        path.strip_prefix(root).unwrap_or(path).display()
     );
     Ok(Outcome::Clean)
+}
+
+/// The text of a resubmission of `previous`: its file, filed today for its release (or the
+/// earliest open one when that closed, or `--target-release`), with what was `--fixed`.
+fn resubmission(
+    args: &NewArgs,
+    previous: &str,
+    config: &SiteConfig,
+    today: NaiveDate,
+    open: Month,
+    prompt: &mut Prompt,
+) -> anyhow::Result<String> {
+    let old_path = args
+        .site
+        .root
+        .join("requests")
+        .join(format!("{previous}.yaml"));
+    if !is_valid_id(previous) || !old_path.is_file() {
+        bail!("--previous {previous}: there is no request `{previous}` (requests/{previous}.yaml)");
+    }
+    let old = std::fs::read_to_string(&old_path)
+        .with_context(|| format!("reading {}", old_path.display()))?;
+    let old_release = old
+        .lines()
+        .find_map(|l| l.strip_prefix("target_release:"))
+        .and_then(|v| Month::parse(v.trim().trim_matches(['"', '\''])));
+    let target_release = match args.target_release {
+        Some(release) => {
+            open_release(config, today, release).map_err(|p| anyhow::anyhow!("{p}"))?;
+            release
+        }
+        None => old_release
+            .filter(|r| open_release(config, today, *r).is_ok())
+            .unwrap_or(open),
+    };
+    let fixed = match &args.fixed {
+        Some(fixed) => Some(fixed.clone()),
+        None => prompt.ask("What was fixed since the previous request", |a| {
+            Ok(a.to_owned())
+        })?,
+    };
+    let Some(fixed) = fixed.filter(|f| !f.trim().is_empty()) else {
+        bail!("give --fixed TEXT: what changed since the previous request");
+    };
+    Ok(crate::request::resubmit::resubmission(
+        &old,
+        previous,
+        today,
+        target_release,
+        &fixed,
+    ))
 }
 
 /// Questions on a terminal; without one, every question goes unanswered.

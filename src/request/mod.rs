@@ -6,6 +6,7 @@
 pub mod check;
 pub mod parse;
 pub mod pattern;
+pub mod resubmit;
 pub mod scaffold;
 pub mod validate;
 pub mod verdict;

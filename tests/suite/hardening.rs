@@ -322,6 +322,8 @@ fn new_refuses_ids_that_are_not_ids_and_writes_nothing() {
             pr: Some("https://github.com/oppia/oppia/pull/1".into()),
             target_release: None,
             jobs: vec!["SomeJob".into()],
+            previous: None,
+            fixed: None,
         };
         let error = jobgate::cmd::new::run(args).expect_err(&format!("{id:?}"));
         assert!(

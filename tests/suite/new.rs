@@ -132,3 +132,70 @@ fn new_refuses_a_release_that_is_already_closed() {
     );
     assert!(!site.path().join("requests/some-other-job.yaml").exists());
 }
+
+#[test]
+fn a_resubmission_starts_from_the_previous_request() {
+    let site = TempSite::sample();
+    let previous = "populate-story-thumbnail-bg-colors";
+    let old = site.read(&format!("requests/{previous}.yaml"));
+    let run = site.run(&[
+        "new",
+        "populate-story-thumbnail-bg-colors-v2",
+        "--today",
+        TODAY,
+        "--previous",
+        previous,
+        "--fixed",
+        "The job now skips stories without a thumbnail.",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let text = site.read("requests/populate-story-thumbnail-bg-colors-v2.yaml");
+    // The author's fields as they were, filed today for a release still open, pointing back.
+    let title = old.lines().find(|l| l.starts_with("title:")).unwrap();
+    assert!(text.contains(&format!("{title}\n")), "{text}");
+    assert!(text.contains("\nsubmitted: 2026-11-27\n"), "{text}");
+    assert!(text.contains("\ntarget_release: \"2027-01\"\n"), "{text}");
+    assert!(
+        text.ends_with(&format!(
+            "previous_request: {previous}\nfixed: |\n  The job now skips stories without a thumbnail.\n"
+        )),
+        "{text}"
+    );
+    // Nothing of the old request's own test comes along.
+    for block in ["\nwithdrawn:", "\nruns:", "\nscheduled:", "\napproval:"] {
+        assert!(!text.contains(block), "{block} in {text}");
+    }
+    let check = site.run(&[
+        "check",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "requests/populate-story-thumbnail-bg-colors-v2.yaml",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    assert_eq!(report["errors"], 0, "{}", check.stdout);
+
+    // Without --fixed (and no terminal to ask), or for a request that does not exist, it
+    // refuses and writes nothing.
+    let run = site.run(&["new", "again-v3", "--today", TODAY, "--previous", previous]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("give --fixed TEXT"), "{}", run.stderr);
+    let run = site.run(&[
+        "new",
+        "again-v3",
+        "--today",
+        TODAY,
+        "--previous",
+        "no-such-request",
+        "--fixed",
+        "x",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("there is no request `no-such-request`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path().join("requests/again-v3.yaml").exists());
+}
