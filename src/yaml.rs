@@ -392,7 +392,10 @@ fn syntax_error(error: &serde_saphyr::Error, lines: &Lines, file: &str) -> Diagn
                  aliases (`*name`), and keep it short",
             )
         } else {
-            diagnostic
+            diagnostic.with_help(
+                "a request is a few hundred lines of plain fields: remove the deep nesting or \
+                 the repeated aliases",
+            )
         };
     }
     match syntax::explain(lines, span, &parser) {

@@ -56,7 +56,10 @@ pub fn too_large(file: &str, size: u64) -> Diagnostic {
         size.div_ceil(1024),
         MAX_REQUEST_BYTES / 1024
     );
-    Diagnostic::new(Code::TooLarge, file, Span::FILE, message)
+    Diagnostic::new(Code::TooLarge, file, Span::FILE, message).with_help(
+        "a request holds what the coordinator needs; attach long logs to the pull request and \
+         keep only the job's summary lines in `stdout`",
+    )
 }
 
 /// Parses the bytes of `file` (relative path, used in diagnostics).
@@ -96,7 +99,10 @@ pub fn parse_with_partial(
             return (
                 None,
                 None,
-                vec![Diagnostic::new(Code::NotUtf8, file, span, message)],
+                vec![
+                    Diagnostic::new(Code::NotUtf8, file, span, message)
+                        .with_help("save the file as UTF-8 (your editor's encoding setting)"),
+                ],
             );
         }
     };

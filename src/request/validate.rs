@@ -209,13 +209,14 @@ impl Check<'_> {
             );
         }
         if scheduled.on.value < r.submitted.value {
-            self.report(
+            self.report_with_help(
                 Code::RunOrder,
                 scheduled.on.span,
                 format!(
                     "acknowledged on {}, before the request was submitted ({})",
                     scheduled.on.value, r.submitted.value
                 ),
+                "write the day the request was acknowledged, on or after `submitted`",
             );
         }
     }
@@ -225,13 +226,14 @@ impl Check<'_> {
         let r = self.request;
         for run in &r.runs {
             if run.on.value < r.submitted.value {
-                self.report(
+                self.report_with_help(
                     Code::RunOrder,
                     run.on.span,
                     format!(
                         "a run on {}, before the request was submitted ({})",
                         run.on.value, r.submitted.value
                     ),
+                    "record only runs made for this request, with the day they ran",
                 );
             }
         }
@@ -301,10 +303,11 @@ impl Check<'_> {
         }
         let (release, target) = (approval.release.value, r.target_release.value);
         if release < target {
-            self.report(
+            self.report_with_help(
                 Code::ApprovalRelease,
                 approval.release.span,
                 format!("approved for {release}, earlier than the target release {target}"),
+                format!("approve it for {target}, or change `target_release` first"),
             );
         } else if release > target {
             self.report_with_help(
@@ -324,20 +327,22 @@ impl Check<'_> {
         };
         let on = &withdrawn.on;
         if on.value < r.submitted.value {
-            self.report(
+            self.report_with_help(
                 Code::Withdrawn,
                 on.span,
                 format!(
                     "withdrawn on {}, before the request was submitted ({})",
                     on.value, r.submitted.value
                 ),
+                "write the day it was withdrawn, on or after `submitted`",
             );
         }
         if on.value > self.today {
-            self.report(
+            self.report_with_help(
                 Code::Withdrawn,
                 on.span,
                 format!("withdrawn on {}, after today ({})", on.value, self.today),
+                "record the withdrawal on the day it happens (`jobgate withdraw` does)",
             );
         }
     }

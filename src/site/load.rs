@@ -201,12 +201,10 @@ fn read_text(
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(text)),
         Err(_) => {
-            diagnostics.push(Diagnostic::new(
-                Code::NotUtf8,
-                file,
-                Span::FILE,
-                "the file is not UTF-8",
-            ));
+            diagnostics.push(
+                Diagnostic::new(Code::NotUtf8, file, Span::FILE, "the file is not UTF-8")
+                    .with_help("save the file as UTF-8 (your editor's encoding setting)"),
+            );
             Ok(None)
         }
     }

@@ -208,3 +208,33 @@ fn bad_settings_are_reported_in_site_yaml() {
     .into();
     assert_eq!(found, expected);
 }
+
+/// Every diagnostic the invalid fixtures produce says how to fix it, and the GitHub and JSON
+/// formats carry the very help line the human one prints.
+#[test]
+fn every_diagnostic_has_a_help_line_in_every_format() {
+    let site = TempSite::fixture(FIXTURE);
+    let json = site.run(&["check", "--today", common::TODAY, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let found = report["diagnostics"].as_array().unwrap();
+    assert!(found.len() > 50, "{}", json.stdout);
+    let human = site.run(&["check", "--today", common::TODAY]).stdout;
+    let github = site
+        .run(&["check", "--today", common::TODAY, "--format", "github"])
+        .stdout;
+    for d in found {
+        let help = d["help"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no help line: {d}"));
+        assert!(
+            human.contains(&format!("help: {help}")),
+            "human lacks `{help}`"
+        );
+        // GitHub's workflow commands escape `%`, CR and LF in messages.
+        let escaped = help
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        assert!(github.contains(&escaped), "github lacks `{help}`");
+    }
+}
