@@ -1,0 +1,93 @@
+// The browser's checker and `jobgate check` must never disagree about a file. For each site
+// given, this runs `jobgate check --format json` on the whole site, then loads the WebAssembly
+// checker in node with the site's settings and its other request files, as the request page
+// does, checks each request file with it, and compares the two lists of diagnostics: same
+// codes, lines, columns, messages, help and related places, in the same order.
+//
+// usage: node same.mjs --wasm FILE --jobgate BIN --today YYYY-MM-DD SITE...
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const at = args.indexOf(name);
+  if (at < 0 || at + 1 >= args.length) throw new Error(`${name} is required`);
+  return args.splice(at, 2)[1];
+};
+const wasmFile = option("--wasm");
+const jobgate = option("--jobgate");
+const today = option("--today");
+const sites = args;
+
+const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), {});
+const api = instance.exports;
+
+function call(fn, input) {
+  const bytes = new TextEncoder().encode(JSON.stringify(input));
+  const ptr = api.jobgate_alloc(bytes.length);
+  new Uint8Array(api.memory.buffer, ptr, bytes.length).set(bytes);
+  const packed = fn(ptr, bytes.length);
+  const outPtr = Number(packed >> 32n);
+  const outLen = Number(packed & 0xffffffffn);
+  const text = new TextDecoder().decode(new Uint8Array(api.memory.buffer, outPtr, outLen));
+  api.jobgate_free(outPtr, outLen);
+  return JSON.parse(text);
+}
+
+const strict = new TextDecoder("utf-8", { fatal: true });
+let compared = 0;
+let slowest = 0;
+let failures = 0;
+for (const site of sites) {
+  let cli;
+  try {
+    cli = execFileSync(jobgate, ["check", "--root", site, "--today", today, "--format", "json"], {
+      encoding: "utf8",
+    });
+  } catch (error) {
+    // Exit 1 means the site has errors, which the fixtures are there to show.
+    if (error.status !== 1) throw error;
+    cli = error.stdout;
+  }
+  const expected = JSON.parse(cli).diagnostics;
+
+  const files = [];
+  for (const name of readdirSync(join(site, "requests")).sort()) {
+    if (!name.endsWith(".yaml")) continue;
+    let text;
+    try {
+      text = strict.decode(readFileSync(join(site, "requests", name)));
+    } catch {
+      // A page hands the checker text, never bytes that are not UTF-8 (JG001 is the CLI's).
+      console.log(`skip  ${site}/requests/${name}: not UTF-8`);
+      continue;
+    }
+    files.push({ id: name.slice(0, -".yaml".length), text });
+  }
+  const loaded = call(api.jobgate_load, {
+    settings: readFileSync(join(site, "content", "site.yaml"), "utf8"),
+    requests: files,
+  });
+  if (!loaded.ok) throw new Error(`${site}: ${loaded.error}`);
+
+  for (const { id, text } of files) {
+    const file = `requests/${id}.yaml`;
+    const start = performance.now();
+    const answer = call(api.jobgate_check, { id, text, today });
+    slowest = Math.max(slowest, performance.now() - start);
+    const want = expected.filter((d) => d.file === file);
+    compared++;
+    if (!answer.ok || !isDeepStrictEqual(answer.report.diagnostics, want)) {
+      failures++;
+      console.log(`FAIL  ${site}/${file}`);
+      console.log(`  jobgate check: ${JSON.stringify(want)}`);
+      console.log(`  WebAssembly:   ${JSON.stringify(answer.ok ? answer.report.diagnostics : answer)}`);
+    } else {
+      console.log(`same  ${site}/${file}: ${want.length} diagnostic(s)`);
+    }
+  }
+}
+console.log(`${compared - failures} of ${compared} files the same; slowest check ${slowest.toFixed(1)} ms`);
+if (failures > 0 || compared === 0) process.exit(1);
