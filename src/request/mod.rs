@@ -284,8 +284,15 @@ pub struct Loaded {
 
 /// For each request that a resubmission replaces, the id of the resubmission: the request
 /// whose `previous_request` names it (the first by id, if several do).
-pub fn successors(requests: &[Loaded]) -> std::collections::BTreeMap<&str, &str> {
-    let ids: std::collections::BTreeSet<&str> = requests.iter().map(|l| l.id.as_str()).collect();
+pub fn successors<'a, I>(requests: I) -> std::collections::BTreeMap<&'a str, &'a str>
+where
+    I: IntoIterator<Item = &'a Loaded> + Clone,
+{
+    let ids: std::collections::BTreeSet<&str> = requests
+        .clone()
+        .into_iter()
+        .map(|l| l.id.as_str())
+        .collect();
     let mut found = std::collections::BTreeMap::new();
     for loaded in requests {
         if let Some(previous) = &loaded.request.previous_request

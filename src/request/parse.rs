@@ -62,6 +62,25 @@ pub fn too_large(file: &str, size: u64) -> Diagnostic {
     )
 }
 
+/// JG001 for `bytes` of `file` that `error` found not to be UTF-8, at the first bad byte.
+pub fn not_utf8(file: &str, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let good = &bytes[..error.valid_up_to()];
+    let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = good.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    let span = Span {
+        line: line as u32,
+        column: column as u32,
+        offset: error.valid_up_to(),
+        len: 0,
+    };
+    let message = format!(
+        "the file is not UTF-8 (bad byte at offset {})",
+        error.valid_up_to()
+    );
+    Diagnostic::new(Code::NotUtf8, file, span, message)
+        .with_help("save the file as UTF-8 (your editor's encoding setting)")
+}
+
 /// Parses the bytes of `file` (relative path, used in diagnostics).
 ///
 /// Returns the request when it is structurally complete, along with every diagnostic found;
@@ -82,29 +101,7 @@ pub fn parse_with_partial(
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(error) => {
-            let good = &bytes[..error.valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = good.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-            let span = Span {
-                line: line as u32,
-                column: column as u32,
-                offset: error.valid_up_to(),
-                len: 0,
-            };
-            let message = format!(
-                "the file is not UTF-8 (bad byte at offset {})",
-                error.valid_up_to()
-            );
-            return (
-                None,
-                None,
-                vec![
-                    Diagnostic::new(Code::NotUtf8, file, span, message)
-                        .with_help("save the file as UTF-8 (your editor's encoding setting)"),
-                ],
-            );
-        }
+        Err(error) => return (None, None, vec![not_utf8(file, bytes, error)]),
     };
     let (node, mut found, skipped) = yaml::parse_recovering(text, file);
     let Some(node) = node else {

@@ -200,11 +200,9 @@ fn read_text(
     let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Some(text)),
-        Err(_) => {
-            diagnostics.push(
-                Diagnostic::new(Code::NotUtf8, file, Span::FILE, "the file is not UTF-8")
-                    .with_help("save the file as UTF-8 (your editor's encoding setting)"),
-            );
+        Err(error) => {
+            let found = request::parse::not_utf8(file, error.as_bytes(), error.utf8_error());
+            diagnostics.push(found);
             Ok(None)
         }
     }

@@ -238,3 +238,34 @@ fn every_diagnostic_has_a_help_line_in_every_format() {
         assert!(github.contains(&escaped), "github lacks `{help}`");
     }
 }
+
+/// A guide page that is not UTF-8 is reported at its first bad byte, as a request file is.
+#[test]
+fn a_guide_page_that_is_not_utf8_is_reported_at_its_bad_byte() {
+    let site = small_site();
+    let page = site.path().join("content/guide/latin1.md");
+    std::fs::create_dir_all(page.parent().unwrap()).expect("make guide folder");
+    std::fs::write(&page, b"---\ntitle: Caf\xe9\n---\nText.\n").expect("write page");
+    let (_, diagnostics) = jobgate::site::check(site.path(), today()).expect("check runs");
+    let found: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.file == "content/guide/latin1.md")
+        .map(|d| {
+            (
+                d.code.as_str(),
+                d.span.line,
+                d.span.column,
+                d.help.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "JG001",
+            2,
+            11,
+            Some("save the file as UTF-8 (your editor's encoding setting)")
+        )]
+    );
+}

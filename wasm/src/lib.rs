@@ -118,14 +118,8 @@ fn check(input: &str) -> Result<Value, String> {
             .map_err(|e| format!("the report does not parse: {e}"))?;
         let status = match &loaded {
             Some(loaded) if diagnostics::count(&found, Severity::Error) == 0 => {
-                let mut all: Vec<Loaded> = site
-                    .requests
-                    .iter()
-                    .filter(|o| o.id != loaded.id)
-                    .cloned()
-                    .collect();
-                all.push(loaded.clone());
-                let successors = request::successors(&all);
+                let others = site.requests.iter().filter(|o| o.id != loaded.id);
+                let successors = request::successors(others.chain([loaded]));
                 let replaced_by = successors.get(loaded.id.as_str()).copied();
                 let derived =
                     status::derive_replaced(&loaded.request, &site.config, today, replaced_by);
@@ -142,12 +136,14 @@ fn check(input: &str) -> Result<Value, String> {
     })
 }
 
-/// Leaves `text` in memory for the page and packs where it is into one number.
+/// Leaves `text` in memory for the page and packs where it is into one number. Pointers and
+/// lengths fit in 32 bits on wasm32, the one target this crate is for.
 fn answer(text: String) -> u64 {
     let bytes = text.into_bytes().into_boxed_slice();
-    let len = bytes.len();
+    let len = u32::try_from(bytes.len()).expect("a wasm32 length fits in 32 bits");
     let ptr = Box::into_raw(bytes) as *mut u8;
-    ((ptr as usize as u64) << 32) | len as u64
+    let ptr = u32::try_from(ptr as usize).expect("a wasm32 address fits in 32 bits");
+    (u64::from(ptr) << 32) | u64::from(len)
 }
 
 /// The UTF-8 text the page wrote at `ptr` (`len` bytes), which this call now owns.
