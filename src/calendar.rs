@@ -256,6 +256,11 @@ pub fn first_open_release(config: &SiteConfig, today: NaiveDate) -> Month {
     release
 }
 
+/// The `count` releases a request filed today can still aim for, earliest first.
+pub fn open_releases(config: &SiteConfig, today: NaiveDate, count: u32) -> Vec<ReleaseDates> {
+    releases_between(config, first_open_release(config, today), count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

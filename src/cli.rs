@@ -197,6 +197,11 @@ pub struct BuildArgs {
     /// Absolute URL the site is served from; overrides base_url in content/site.yaml.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// The request form's checker to ship (the `wasm/` crate built for the browser:
+    /// wasm/target/wasm32-unknown-unknown/release/jobgate_wasm.wasm). Without it the form still
+    /// writes the file, and says the check runs on the pull request.
+    #[arg(long, value_name = "FILE")]
+    pub checker: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +214,9 @@ pub struct ServeArgs {
     /// Where to write the pages served. Default: a temporary folder removed on Ctrl-C.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The request form's checker to ship, as for `build --checker`.
+    #[arg(long, value_name = "FILE")]
+    pub checker: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,6 +25,9 @@ pub struct SiteConfig {
     pub coordinators: Vec<String>,
     pub policy: Policy,
     pub releases: BTreeMap<Month, ReleaseSettings>,
+    /// The text of `site.yaml` these settings were read from, which the request form's checker
+    /// reads again in the browser.
+    pub source: String,
 }
 
 /// The rules of the process that dates are computed from.
@@ -131,7 +134,10 @@ pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     let mut reader = Reader::new(SITE_FILE);
     let config = read_config(&node, &mut reader);
     match config {
-        Some(config) if reader.diagnostics.is_empty() => Ok(config),
+        Some(config) if reader.diagnostics.is_empty() => Ok(SiteConfig {
+            source: text.to_owned(),
+            ..config
+        }),
         _ => Err(reader.diagnostics),
     }
 }
@@ -186,6 +192,7 @@ fn read_config(node: &Node, r: &mut Reader) -> Option<SiteConfig> {
         coordinators,
         policy: policy.unwrap_or_default(),
         releases: releases.map(|r| r.0).unwrap_or_default(),
+        source: String::new(),
     })
 }
 

@@ -17,6 +17,9 @@
 //! a git base), [`record`] (the roles' commands' in-place edits), [`theme`], [`site`] (load,
 //! check, render, write, serve), [`cli`] and [`cmd`] (one file per subcommand).
 
+/// jobgate's version, which the site's pages and the browser's checker both carry.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod calendar;
 #[cfg(feature = "site")]
 pub mod cli;

@@ -13,6 +13,7 @@ use crate::diagnostics::{Code, Diagnostic, Span};
 
 pub mod read;
 pub mod recover;
+pub mod scalar;
 mod syntax;
 
 pub use read::{At, Fields, FromNode, Reader, parse_date};

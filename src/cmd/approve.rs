@@ -48,7 +48,7 @@ pub fn run(args: ApproveArgs) -> anyhow::Result<Outcome> {
     let text = document.set_block(
         "approval",
         &[
-            ("by", Field::Plain(crate::record::scalar::word(&target.by))),
+            ("by", Field::Plain(crate::yaml::scalar::word(&target.by))),
             ("on", Field::Plain(on.to_string())),
             ("release", Field::Plain(format!("\"{release}\""))),
         ],

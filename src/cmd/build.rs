@@ -13,6 +13,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         root: args.site.root,
         out: args.out,
         base_url: args.base_url,
+        checker: args.checker,
     };
     let report = site::build(&options)?;
     eprint!(

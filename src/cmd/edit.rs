@@ -239,6 +239,7 @@ pub fn write(
             id: target.id.clone(),
             file: target.file.clone(),
             request,
+            text: new_text.to_owned(),
         };
         let unparsed: Vec<&str> = target
             .site
@@ -323,7 +324,7 @@ pub fn text_or_file(value: &str, root: &Path) -> anyhow::Result<String> {
 
 /// Text ready for a block scalar, or a refusal naming what it holds.
 pub fn clean_text(what: &str, text: &str) -> Result<String, Refusal> {
-    record::scalar::clean(text).map_err(|e| {
+    crate::yaml::scalar::clean(text).map_err(|e| {
         Refusal::new(format!("the {what}: {e}")).help(
             "remove control characters first (colour codes, for instance: \
              `sed 's/\\x1b\\[[0-9;]*m//g'`); tabs and any other text are kept as they are",

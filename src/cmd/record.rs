@@ -6,7 +6,8 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 
 use crate::cli::{RecordArgs, ResultArg, ServerArg};
-use crate::record::{Field, scalar};
+use crate::record::Field;
+use crate::yaml::scalar;
 use crate::request::{Request, Run, RunResult, pattern};
 
 use super::Outcome;

@@ -42,7 +42,7 @@ pub fn run(args: ScheduleArgs) -> anyhow::Result<Outcome> {
     let text = document.set_block(
         "scheduled",
         &[
-            ("by", Field::Plain(crate::record::scalar::word(&target.by))),
+            ("by", Field::Plain(crate::yaml::scalar::word(&target.by))),
             ("on", Field::Plain(on.to_string())),
             ("weekend", Field::Plain(args.weekend.to_string())),
         ],

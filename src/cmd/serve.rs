@@ -114,7 +114,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
 
     let shared = Arc::new(Shared::default());
     let searches = Arc::new(AtomicU64::new(0));
-    let (mut live, first) = LiveSite::open(&root, &out, today, &base_url)?;
+    let checker = args
+        .checker
+        .as_deref()
+        .map(crate::site::form::Checker::read)
+        .transpose()?;
+    let (mut live, first) = LiveSite::open(&root, &out, today, &base_url, checker)?;
     let mut terminal = Terminal {
         root: root.clone(),
         warned: HashSet::new(),

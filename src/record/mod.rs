@@ -1,9 +1,8 @@
 //! Writing the record: the edits behind `schedule`, `record`, `verify`, `approve` and
 //! `withdraw`. [`splice`] changes one block of a request file and leaves every other byte;
-//! [`scalar`] writes any output as a block scalar; [`write_atomically`] replaces the file so
+//! [`crate::yaml::scalar`] writes any output as a block scalar; [`write_atomically`] replaces the file so
 //! that an interrupted command leaves the old one.
 
-pub mod scalar;
 pub mod splice;
 
 use std::io::Write as _;

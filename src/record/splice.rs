@@ -4,7 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::yaml::{self, Key, Node, Value};
 
-use super::scalar;
+use crate::yaml::scalar;
 
 /// A value to write under a key.
 #[derive(Clone, Debug, PartialEq)]

@@ -90,6 +90,7 @@ pub fn read(
         id: id.to_owned(),
         file: file.to_owned(),
         request,
+        text: String::from_utf8_lossy(bytes).into_owned(),
     });
     (loaded, found)
 }

@@ -280,6 +280,8 @@ pub struct Loaded {
     /// Path relative to the site root.
     pub file: String,
     pub request: Request,
+    /// The file's text as it was read, which the request form's checker reads again.
+    pub text: String,
 }
 
 /// For each request that a resubmission replaces, the id of the resubmission: the request

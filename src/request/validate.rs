@@ -494,6 +494,7 @@ mod tests {
             id: id.to_owned(),
             file,
             request: request.unwrap(),
+            text: text.to_owned(),
         }
     }
 

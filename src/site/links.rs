@@ -306,6 +306,7 @@ mod tests {
             id: "migrate-topic-summaries".into(),
             file: "requests/migrate-topic-summaries.yaml".into(),
             request,
+            text: String::new(),
         };
         check_guide_links(&[here, other], &[loaded])
             .into_iter()

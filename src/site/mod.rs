@@ -6,6 +6,7 @@
 pub mod api;
 pub mod charts;
 pub mod feed;
+pub mod form;
 pub mod grids;
 pub mod guide;
 pub mod ical;
@@ -40,6 +41,9 @@ pub struct BuildOptions {
     pub today: NaiveDate,
     /// Replaces `base_url` from the settings (e.g. the Pages URL of a fork).
     pub base_url: Option<String>,
+    /// The request form's checker (`wasm/` built for the browser), shipped as
+    /// `request/checker.wasm`; without it the form still writes the file.
+    pub checker: Option<PathBuf>,
 }
 
 /// The result of a build or a check.
@@ -106,6 +110,11 @@ pub fn diagnose_reusing(
 
 /// Builds the site into `options.out`, atomically; refuses when the input has errors.
 pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
+    let checker = options
+        .checker
+        .as_deref()
+        .map(form::Checker::read)
+        .transpose()?;
     let (site, diagnostics) = check(&options.root, options.today)?;
     let mut report = Report {
         diagnostics,
@@ -125,6 +134,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Report> {
         theme: &theme,
         today: options.today,
         history: &history,
+        checker: checker.as_ref(),
     };
     let records = pages::write_all(
         &input,

@@ -265,7 +265,7 @@ fn serve_equals_a_fresh_build_after_random_edits() {
     corpus::write_site(&repo_root(), site.path(), 24).unwrap();
     let today = corpus::today();
     let served = site.path().join("served");
-    let (mut live, first) = LiveSite::open(site.path(), &served, today, BASE_URL).unwrap();
+    let (mut live, first) = LiveSite::open(site.path(), &served, today, BASE_URL, None).unwrap();
     assert!(!first.has_errors(), "{:?}", first.diagnostics);
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let mut step = 0;

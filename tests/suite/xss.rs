@@ -206,6 +206,7 @@ fn render_unchecked(root: &Path, out: &Path) {
         theme: &theme,
         today: today(),
         history: &history,
+        checker: None,
     };
     let records =
         jobgate::site::pages::write_all(&input, staging.tree(), scope, &Default::default())

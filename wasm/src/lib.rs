@@ -14,14 +14,26 @@
 //! `{"ok": true, "report": <the JSON of check --format json>, "rendered": "<the human
 //! rendering, snippets included>", "status": <the derived status, or null>}`; `status` is there
 //! when the file has no errors, in the shape the build uses (state, fit, dates, next action,
-//! timeline).
+//! timeline), with the words the pages use for its state and fit under `labels`.
+//!
+//! `jobgate_write` takes the request form's fields (a `scaffold::Draft`: dotted schema paths
+//! to texts, lists and booleans) and answers `{"ok": true, "text": "<the file>", "fields":
+//! ["<the field of line 1>", …]}`, the same file `jobgate new` starts and an author fills in.
+//!
+//! `jobgate_releases` takes `{"today"}` and answers `{"ok": true, "releases": [{"release",
+//! "name", "cutoff", "last_run_weekend", "last_submission", "recommended_by"}, …]}`: the
+//! releases a request filed that day can still aim for, earliest first.
+//!
+//! `jobgate_load` also answers with `"version"`, jobgate's version, for the page to tell a
+//! checker from another build.
 
 use std::cell::RefCell;
 
 use chrono::NaiveDate;
 use jobgate::config::{self, SiteConfig};
 use jobgate::diagnostics::{self, Severity, Sources};
-use jobgate::request::{self, Loaded, check};
+use jobgate::calendar;
+use jobgate::request::{self, Loaded, check, scaffold};
 use jobgate::status;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -50,6 +62,18 @@ struct LoadInput {
 struct RequestFile {
     id: String,
     text: String,
+}
+
+#[derive(Deserialize)]
+struct Today {
+    today: String,
+}
+
+/// How many open releases the form offers.
+const OPEN_RELEASES: u32 = 6;
+
+fn date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date"))
 }
 
 #[derive(Deserialize)]
@@ -91,11 +115,8 @@ fn load(input: &str) -> Result<(), String> {
 fn check(input: &str) -> Result<Value, String> {
     let input: CheckInput =
         serde_json::from_str(input).map_err(|e| format!("the check's input is not valid: {e}"))?;
-    let today = NaiveDate::parse_from_str(&input.today, "%Y-%m-%d")
-        .map_err(|_| format!("`{}` is not a date", input.today))?;
-    SITE.with(|site| {
-        let site = site.borrow();
-        let site = site.as_ref().ok_or("the site's data was not loaded")?;
+    let today = date(&input.today)?;
+    with_site(|site| {
         let file = format!("requests/{}.yaml", input.id);
         let unparsed: Vec<&str> = site
             .unparsed
@@ -123,7 +144,13 @@ fn check(input: &str) -> Result<Value, String> {
                 let replaced_by = successors.get(loaded.id.as_str()).copied();
                 let derived =
                     status::derive_replaced(&loaded.request, &site.config, today, replaced_by);
-                serde_json::to_value(derived).map_err(|e| e.to_string())?
+                let labels = json!({
+                    "state": derived.state.label(),
+                    "fit": derived.fit.map(|f| f.label()),
+                });
+                let mut value = serde_json::to_value(derived).map_err(|e| e.to_string())?;
+                value["labels"] = labels;
+                value
             }
             _ => Value::Null,
         };
@@ -133,6 +160,30 @@ fn check(input: &str) -> Result<Value, String> {
             "rendered": diagnostics::render_human(&found, &sources, false),
             "status": status,
         }))
+    })
+}
+
+/// Runs `f` on the loaded site.
+fn with_site<T>(f: impl FnOnce(&Site) -> Result<T, String>) -> Result<T, String> {
+    SITE.with(|site| f(site.borrow().as_ref().ok_or("the site's data was not loaded")?))
+}
+
+/// The request file of the form's fields.
+fn write(input: &str) -> Result<Value, String> {
+    let draft: scaffold::Draft =
+        serde_json::from_str(input).map_err(|e| format!("the form's fields are not valid: {e}"))?;
+    let written = scaffold::write(&draft);
+    Ok(json!({"ok": true, "text": written.text, "fields": written.fields}))
+}
+
+/// The releases still open on a day.
+fn releases(input: &str) -> Result<Value, String> {
+    let input: Today =
+        serde_json::from_str(input).map_err(|e| format!("the input is not valid: {e}"))?;
+    let today = date(&input.today)?;
+    with_site(|site| {
+        let open = calendar::open_releases(&site.config, today, OPEN_RELEASES);
+        Ok(json!({"ok": true, "releases": open}))
     })
 }
 
@@ -156,10 +207,6 @@ unsafe fn take(ptr: *mut u8, len: usize) -> Result<String, String> {
     String::from_utf8(bytes.into_vec()).map_err(|_| "the input is not UTF-8".to_owned())
 }
 
-fn failed(error: &str) -> String {
-    json!({"ok": false, "error": error}).to_string()
-}
-
 /// A block of `len` bytes for the page to write its input into.
 #[unsafe(no_mangle)]
 pub extern "C" fn jobgate_alloc(len: usize) -> *mut u8 {
@@ -176,6 +223,19 @@ pub unsafe extern "C" fn jobgate_free(ptr: *mut u8, len: usize) {
     drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) });
 }
 
+/// Reads the input at `ptr`, runs `f` on it and answers with its JSON, or with the error.
+///
+/// # Safety
+/// `ptr` and `len` must come from [`jobgate_alloc`], filled with the input's UTF-8 bytes.
+unsafe fn call(ptr: *mut u8, len: usize, f: fn(&str) -> Result<Value, String>) -> u64 {
+    // SAFETY: forwarded from the caller's promise.
+    let out = match unsafe { take(ptr, len) }.and_then(|input| f(&input)) {
+        Ok(value) => value.to_string(),
+        Err(error) => json!({"ok": false, "error": error}).to_string(),
+    };
+    answer(out)
+}
+
 /// Loads the site's settings and other requests; see the module's documentation.
 ///
 /// # Safety
@@ -183,11 +243,11 @@ pub unsafe extern "C" fn jobgate_free(ptr: *mut u8, len: usize) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jobgate_load(ptr: *mut u8, len: usize) -> u64 {
     // SAFETY: forwarded from the caller's promise.
-    let out = match unsafe { take(ptr, len) }.and_then(|input| load(&input)) {
-        Ok(()) => json!({"ok": true}).to_string(),
-        Err(error) => failed(&error),
-    };
-    answer(out)
+    unsafe {
+        call(ptr, len, |input| {
+            load(input).map(|()| json!({"ok": true, "version": jobgate::VERSION}))
+        })
+    }
 }
 
 /// Checks one request file; see the module's documentation.
@@ -197,9 +257,25 @@ pub unsafe extern "C" fn jobgate_load(ptr: *mut u8, len: usize) -> u64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jobgate_check(ptr: *mut u8, len: usize) -> u64 {
     // SAFETY: forwarded from the caller's promise.
-    let out = match unsafe { take(ptr, len) }.and_then(|input| check(&input)) {
-        Ok(value) => value.to_string(),
-        Err(error) => failed(&error),
-    };
-    answer(out)
+    unsafe { call(ptr, len, check) }
+}
+
+/// Writes the request file of the form's fields; see the module's documentation.
+///
+/// # Safety
+/// `ptr` and `len` must come from [`jobgate_alloc`], filled with the input's UTF-8 bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jobgate_write(ptr: *mut u8, len: usize) -> u64 {
+    // SAFETY: forwarded from the caller's promise.
+    unsafe { call(ptr, len, write) }
+}
+
+/// The releases still open on a day; see the module's documentation.
+///
+/// # Safety
+/// `ptr` and `len` must come from [`jobgate_alloc`], filled with the input's UTF-8 bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn jobgate_releases(ptr: *mut u8, len: usize) -> u64 {
+    // SAFETY: forwarded from the caller's promise.
+    unsafe { call(ptr, len, releases) }
 }

@@ -20,6 +20,7 @@ use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::history::History;
 use crate::theme::Theme;
 
+use super::form::Checker;
 use super::load::{self, REQUESTS_DIR, Site};
 use super::output::Tree;
 use super::pages::{self, Scope};
@@ -74,6 +75,8 @@ pub struct LiveSite {
     out: PathBuf,
     today: NaiveDate,
     base_url: String,
+    /// The request form's checker, shipped with every render.
+    checker: Option<Checker>,
     site: Site,
     theme: Theme,
     /// Whether the search index is behind the pages.
@@ -93,6 +96,7 @@ impl LiveSite {
         out: &Path,
         today: NaiveDate,
         base_url: &str,
+        checker: Option<Checker>,
     ) -> anyhow::Result<(LiveSite, Rebuild)> {
         let started = Instant::now();
         let mut live = LiveSite {
@@ -100,6 +104,7 @@ impl LiveSite {
             out: out.to_owned(),
             today,
             base_url: base_url.to_owned(),
+            checker,
             site: load::load(root)?,
             theme: Theme::load(root)?,
             search_stale: true,
@@ -208,6 +213,7 @@ impl LiveSite {
             theme: &self.theme,
             today: self.today,
             history: &self.history.1,
+            checker: self.checker.as_ref(),
         };
         let records = pages::write_all(&input, &tree, scope, &self.pieces)?;
         if jobs.is_none() {

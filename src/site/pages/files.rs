@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::super::output::Tree;
 use super::super::pieces::Piece;
 use super::super::routes;
-use super::super::{api, ical, sitemap};
+use super::super::{api, form, ical, sitemap};
 use super::{Base, Lists};
 
 /// A file's path and how to make its text.
@@ -74,6 +74,17 @@ pub(super) fn all<'a>(lists: &'a Lists<'a>) -> Vec<File<'a>> {
                     &lists.releases,
                     &site.requests,
                 )))
+            }),
+        ),
+        (
+            form::DATA,
+            Box::new(move || {
+                Ok(form::data(
+                    config,
+                    &site.requests,
+                    today,
+                    lists.base.checker.is_some(),
+                ))
             }),
         ),
         (

@@ -272,6 +272,16 @@ pub(super) fn others<'a>(lists: &'a Lists<'a>) -> Vec<Page<'a>> {
         Page::new(Route::Search.path(), "search.html", move || {
             crate::ctx! { nav => nav, parts => &search_parts }
         }),
+        Page::new(Route::RequestForm.path(), "request.html", move || {
+            let base = &lists.base;
+            crate::ctx! {
+                nav => nav,
+                groups => super::super::form::groups(),
+                releases => super::super::form::open_releases(base.config, base.today),
+                built => base.today.to_string(),
+                checker => base.checker.is_some(),
+            }
+        }),
         Page::new(routes::NOT_FOUND, "404.html", move || {
             crate::ctx! { nav => nav }
         }),

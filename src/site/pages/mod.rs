@@ -22,6 +22,7 @@ use crate::stats::Stats;
 use crate::status::{State, Status};
 use crate::theme::Theme;
 
+use super::form::{self, Checker};
 use super::load::Site;
 use super::output::Tree;
 use super::pieces::PieceCache;
@@ -64,6 +65,8 @@ pub struct Input<'a> {
     pub today: NaiveDate,
     /// The requests' history from git ([`crate::history::read`]).
     pub history: &'a History,
+    /// The request form's checker, when the build ships one.
+    pub checker: Option<&'a Checker>,
 }
 
 /// Renders the pages and files of the site that `scope` names into `out`. Pages that list
@@ -82,6 +85,7 @@ pub fn write_all(
         theme,
         today,
         history,
+        checker,
     } = *input;
     let renderer = Renderer::new(theme, config, &config.base_url, today)?;
     let nav = render::guide_nav(&site.guide);
@@ -93,6 +97,7 @@ pub fn write_all(
         nav: &nav,
         history,
         pieces,
+        checker,
     };
     // The page being edited is the one looked at, and needs only its own request: it goes first.
     if let Some(ids) = scope.jobs {
@@ -115,6 +120,9 @@ pub fn write_all(
         || files::write(&files, out),
     );
     written.and(others)?;
+    if let Some(checker) = checker {
+        out.write(form::CHECKER, checker.bytes())?;
+    }
     drop(pages);
     if !scope.keep_pieces {
         pieces.forget(None);
@@ -144,6 +152,7 @@ struct Base<'a> {
     nav: &'a Value,
     history: &'a History,
     pieces: &'a PieceCache,
+    checker: Option<&'a Checker>,
 }
 
 /// What the pages that list requests share: every request with its status, as rows, and what
