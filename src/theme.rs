@@ -38,9 +38,11 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "templates/row.html",
     "templates/attention.html",
     "templates/stats.html",
+    "templates/request.html",
     "static/style.css",
     "static/search.js",
     "static/jobs.js",
+    "static/request.js",
     "static/favicon.svg",
 ];
 

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -62,4 +63,17 @@ export async function launch(origin, onBlocked) {
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+// Runs axe-core on the page as it stands and adds each violation to `problems`.
+export async function axe(page, problems) {
+  // Evaluated rather than added as a <script>, which the pages' Content-Security-Policy refuses.
+  await page.evaluate(fs.readFileSync(axeSource, 'utf8'));
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  for (const v of result.violations) {
+    const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
+    problems.push(`axe ${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s): ${where}`);
+  }
 }

@@ -8,14 +8,12 @@
 // The site must have been built with --base-url http://127.0.0.1:N/jobs/; it is served there.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { flags, launch } from './browser.mjs';
+import { axe, flags, launch } from './browser.mjs';
 import { serve } from './serve.mjs';
 
 const args = flags(['site', 'port', 'screenshots']);
 const origin = `http://127.0.0.1:${args.port}`;
 const base = `${origin}/jobs/`;
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // The pages to look at; the job, guide page and release are picked from what the site has.
 function pagesOf(site) {
@@ -48,6 +46,7 @@ function pagesOf(site) {
     ['release', `releases/${release.release}/`],
     ...(sheets.length ? [['runsheet', `runs/${sheets[sheets.length - 1]}/`]] : []),
     ['stats', 'stats/'],
+    ['request', 'request/'],
     // A word in guide pages and in job pages, so that the search finds pages of both kinds.
     ['search', 'search/index.html?q=exploration'],
   ];
@@ -67,16 +66,6 @@ async function visit(page, url, problems) {
     await page.waitForLoadState('networkidle');
   } finally {
     for (const [event, fn] of Object.entries(listeners)) page.off(event, fn);
-  }
-}
-
-async function axe(page, problems) {
-  // Evaluated rather than added as a <script>, which the pages' Content-Security-Policy refuses.
-  await page.evaluate(fs.readFileSync(axeSource, 'utf8'));
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  for (const v of result.violations) {
-    const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
-    problems.push(`axe ${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s): ${where}`);
   }
 }
 

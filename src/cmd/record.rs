@@ -7,8 +7,8 @@ use anyhow::{Context as _, bail};
 
 use crate::cli::{RecordArgs, ResultArg, ServerArg};
 use crate::record::Field;
-use crate::yaml::scalar;
 use crate::request::{Request, Run, RunResult, pattern};
+use crate::yaml::scalar;
 
 use super::Outcome;
 use super::edit::{self, Refusal, Role};

@@ -134,7 +134,11 @@ impl Written {
     /// `key: []` and a comment for an empty list; else the key and its items, one per line.
     fn list(&mut self, field: &str, indent: usize, key: &str, items: &[String], comment: &str) {
         let pad = " ".repeat(indent);
-        let items: Vec<&str> = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()).collect();
+        let items: Vec<&str> = items
+            .iter()
+            .map(|i| i.trim())
+            .filter(|i| !i.is_empty())
+            .collect();
         let comment = |width: usize| {
             if comment.is_empty() {
                 String::new()
@@ -144,11 +148,17 @@ impl Written {
         };
         if items.is_empty() {
             let head = format!("{pad}{key}: []");
-            self.line(field, &format!("{head}{}", comment(17 - head.len().min(16))));
+            self.line(
+                field,
+                &format!("{head}{}", comment(17 - head.len().min(16))),
+            );
             return;
         }
         let head = format!("{pad}{key}:");
-        self.line(field, &format!("{head}{}", comment(17 - head.len().min(16))));
+        self.line(
+            field,
+            &format!("{head}{}", comment(17 - head.len().min(16))),
+        );
         for (index, item) in items.iter().enumerate() {
             self.line(
                 &format!("{field}.{index}"),
@@ -217,12 +227,7 @@ pub fn write(draft: &Draft) -> Written {
     }
     out.word("author", 0, "author", &draft.author, "\"\"");
     out.word("submitted", 0, "submitted", &draft.submitted, "\"\"");
-    out.quoted(
-        "target_release",
-        0,
-        "target_release",
-        &draft.target_release,
-    );
+    out.quoted("target_release", 0, "target_release", &draft.target_release);
     out.line("essential", &format!("essential: {}", draft.essential));
     out.block(
         "summary",
@@ -375,10 +380,7 @@ mod tests {
             at("output.success.expected"),
             ["    expected:    # literal lines; <n> matches a number, <any> any text"]
         );
-        assert_eq!(
-            at("output.failure.expected"),
-            ["    expected: []"]
-        );
+        assert_eq!(at("output.failure.expected"), ["    expected: []"]);
         assert!(!written.text.contains("previous_request"));
     }
 
@@ -390,7 +392,9 @@ mod tests {
         draft.fixed = "The loop.".into();
         draft.author = "yes".into();
         let written = write(&draft);
-        let request = crate::request::parse(written.text.as_bytes(), "requests/x.yaml").0.unwrap();
+        let request = crate::request::parse(written.text.as_bytes(), "requests/x.yaml")
+            .0
+            .unwrap();
         assert_eq!(request.title.value, "Fix \"names\"");
         assert_eq!(request.jobs.value.len(), 2);
         assert_eq!(

@@ -28,8 +28,8 @@ pub struct Checker(Vec<u8>);
 impl Checker {
     /// Reads the module at `path`, refusing a file that is not one.
     pub fn read(path: &Path) -> anyhow::Result<Checker> {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("reading the checker {}", path.display()))?;
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("reading the checker {}", path.display()))?;
         if !bytes.starts_with(b"\0asm\x01\0\0\0") {
             bail!(
                 "{} is not a WebAssembly module; build the checker with `cargo build --release \
@@ -97,7 +97,13 @@ pub struct Group {
 type Layout = &'static [(
     &'static str,
     &'static str,
-    &'static [(&'static str, &'static str, Widget, Option<&'static str>, &'static str)],
+    &'static [(
+        &'static str,
+        &'static str,
+        Widget,
+        Option<&'static str>,
+        &'static str,
+    )],
 )];
 
 const LAYOUT: Layout = &[
@@ -106,14 +112,38 @@ const LAYOUT: Layout = &[
         "The job",
         &[
             ("title", "Title", Widget::Line, None, ""),
-            ("jobs", "Jobs, in run order", Widget::List, None, "Add a job"),
+            (
+                "jobs",
+                "Jobs, in run order",
+                Widget::List,
+                None,
+                "Add a job",
+            ),
             ("kind", "Kind of job", Widget::Kind, None, ""),
             ("pr", "Pull request", Widget::Line, Some("new"), ""),
-            ("reason", "Why it must run again", Widget::Text, Some("existing"), ""),
+            (
+                "reason",
+                "Why it must run again",
+                Widget::Text,
+                Some("existing"),
+                "",
+            ),
             ("author", "Your GitHub handle", Widget::Line, None, ""),
             ("submitted", "Submitted on", Widget::Date, None, ""),
-            ("target_release", "Target release", Widget::Release, None, ""),
-            ("essential", "Essential to the release", Widget::Check, None, ""),
+            (
+                "target_release",
+                "Target release",
+                Widget::Release,
+                None,
+                "",
+            ),
+            (
+                "essential",
+                "Essential to the release",
+                Widget::Check,
+                None,
+                "",
+            ),
             ("summary", "Summary", Widget::Text, None, ""),
         ],
     ),
@@ -121,37 +151,109 @@ const LAYOUT: Layout = &[
         "readiness",
         "Before you ask",
         &[
-            ("readiness.tested_locally", "Tested locally", Widget::Check, None, ""),
-            ("readiness.reviewers_approved", "Reviewers approved", Widget::Check, None, ""),
+            (
+                "readiness.tested_locally",
+                "Tested locally",
+                Widget::Check,
+                None,
+                "",
+            ),
+            (
+                "readiness.reviewers_approved",
+                "Reviewers approved",
+                Widget::Check,
+                None,
+                "",
+            ),
         ],
     ),
     (
         "output",
         "Expected output",
         &[
-            ("output.success.description", "On success: what it prints", Widget::Text, None, ""),
-            ("output.success.expected", "On success: expected lines", Widget::List, None, "Add a line"),
-            ("output.failure.description", "On failure: what it prints", Widget::Text, None, ""),
-            ("output.failure.expected", "On failure: expected lines", Widget::List, None, "Add a line"),
+            (
+                "output.success.description",
+                "On success: what it prints",
+                Widget::Text,
+                None,
+                "",
+            ),
+            (
+                "output.success.expected",
+                "On success: expected lines",
+                Widget::List,
+                None,
+                "Add a line",
+            ),
+            (
+                "output.failure.description",
+                "On failure: what it prints",
+                Widget::Text,
+                None,
+                "",
+            ),
+            (
+                "output.failure.expected",
+                "On failure: expected lines",
+                Widget::List,
+                None,
+                "Add a line",
+            ),
         ],
     ),
     (
         "tests",
         "Backend tests",
         &[
-            ("tests.success", "Tests of success", Widget::List, None, "Add a test"),
-            ("tests.failure", "Tests of failure", Widget::List, None, "Add a test"),
+            (
+                "tests.success",
+                "Tests of success",
+                Widget::List,
+                None,
+                "Add a test",
+            ),
+            (
+                "tests.failure",
+                "Tests of failure",
+                Widget::List,
+                None,
+                "Add a test",
+            ),
         ],
     ),
     (
         "instructions",
         "Instructions for the coordinator",
         &[
-            ("instructions.verify", "How to verify", Widget::Text, None, ""),
-            ("instructions.on_output", "What to do with the output", Widget::Text, None, ""),
-            ("instructions.recover", "How to recover", Widget::Text, None, ""),
+            (
+                "instructions.verify",
+                "How to verify",
+                Widget::Text,
+                None,
+                "",
+            ),
+            (
+                "instructions.on_output",
+                "What to do with the output",
+                Widget::Text,
+                None,
+                "",
+            ),
+            (
+                "instructions.recover",
+                "How to recover",
+                Widget::Text,
+                None,
+                "",
+            ),
             ("instructions.debug", "How to debug", Widget::Text, None, ""),
-            ("instructions.doc", "Longer document (optional)", Widget::Line, None, ""),
+            (
+                "instructions.doc",
+                "Longer document (optional)",
+                Widget::Line,
+                None,
+                "",
+            ),
         ],
     ),
     (
@@ -159,8 +261,20 @@ const LAYOUT: Layout = &[
         "Notes and resubmissions",
         &[
             ("notes", "Notes (optional)", Widget::Text, None, ""),
-            ("previous_request", "Replaces the failed request (optional)", Widget::Line, None, ""),
-            ("fixed", "What was fixed (for a resubmission)", Widget::Text, None, ""),
+            (
+                "previous_request",
+                "Replaces the failed request (optional)",
+                Widget::Line,
+                None,
+                "",
+            ),
+            (
+                "fixed",
+                "What was fixed (for a resubmission)",
+                Widget::Text,
+                None,
+                "",
+            ),
         ],
     ),
 ];
@@ -210,7 +324,10 @@ fn describe(schema: &Value, path: &str) -> (String, bool) {
 
 /// The definition a `$ref` points at, or the node itself.
 fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
-    match node["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
+    match node["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
         Some(name) => &schema["$defs"][name],
         None => node,
     }
@@ -220,12 +337,7 @@ fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
 /// other request, as `jobgate check` sees them), the releases open on the day of the build
 /// (which the page works out again for its reader's today when it has the checker), and the
 /// site repository to propose the file to.
-pub fn data(
-    config: &SiteConfig,
-    requests: &[Loaded],
-    today: NaiveDate,
-    checker: bool,
-) -> String {
+pub fn data(config: &SiteConfig, requests: &[Loaded], today: NaiveDate, checker: bool) -> String {
     let requests: Vec<Value> = requests
         .iter()
         .map(|l| json!({"id": l.id, "text": l.text}))
@@ -291,7 +403,12 @@ mod tests {
         assert_eq!(asked, wanted);
         for field in groups.iter().flat_map(|g| &g.fields) {
             assert!(!field.help.is_empty(), "{} has no help", field.name);
-            assert_eq!(field.widget == Widget::List, !field.add.is_empty(), "{}", field.name);
+            assert_eq!(
+                field.widget == Widget::List,
+                !field.add.is_empty(),
+                "{}",
+                field.name
+            );
         }
         let optional: Vec<&str> = groups
             .iter()
@@ -301,7 +418,15 @@ mod tests {
             .collect();
         assert_eq!(
             optional,
-            ["pr", "reason", "essential", "instructions.doc", "notes", "previous_request", "fixed"]
+            [
+                "pr",
+                "reason",
+                "essential",
+                "instructions.doc",
+                "notes",
+                "previous_request",
+                "fixed"
+            ]
         );
     }
 

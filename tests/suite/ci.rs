@@ -271,10 +271,18 @@ fn the_workflows_and_ci_run_call_the_same_scripts() {
         "the guard needs the base commit"
     );
 
-    // Deploys: the same check and build, with the address Pages serves the site from.
+    // Deploys: the same check and build, with the address Pages serves the site from and the
+    // request form's checker built from the same commit.
+    let checker = "wasm/target/wasm32-unknown-unknown/release/jobgate_wasm.wasm";
     assert!(
-        deploy.contains(r#"run: .ci/site --format github --base-url "$BASE_URL" --out public"#)
+        deploy.contains(&format!(
+            "          .ci/site --format github --base-url \"$BASE_URL\" --out public\n          --checker {checker}\n"
+        )),
+        "{DEPLOY_WORKFLOW}"
     );
+    assert!(deploy.contains(
+        "run: cargo build --locked --release --target wasm32-unknown-unknown --manifest-path wasm/Cargo.toml"
+    ));
     assert!(deploy.contains("BASE_URL: ${{ steps.pages.outputs.base_url }}"));
 
     // Locally and in CI: both scripts, and the README's test command last.

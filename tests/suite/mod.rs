@@ -7,6 +7,7 @@ mod common;
 mod digest;
 mod escaping;
 mod expectations;
+mod form;
 mod gate;
 mod generated;
 mod guard;

@@ -342,8 +342,14 @@ fn serve_shows_a_new_replacement_as_a_fresh_build_does() {
     site.write(v2, &without);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let live_out = site.path().join("live");
-    let (mut live, first) =
-        LiveSite::open(site.path(), &live_out, today, "https://example.org/jobs/", None).unwrap();
+    let (mut live, first) = LiveSite::open(
+        site.path(),
+        &live_out,
+        today,
+        "https://example.org/jobs/",
+        None,
+    )
+    .unwrap();
     assert!(!first.has_errors(), "{:?}", first.diagnostics);
     for text in [&with_previous, &without, &with_previous] {
         site.write(v2, text);

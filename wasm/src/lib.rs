@@ -30,9 +30,9 @@
 use std::cell::RefCell;
 
 use chrono::NaiveDate;
+use jobgate::calendar;
 use jobgate::config::{self, SiteConfig};
 use jobgate::diagnostics::{self, Severity, Sources};
-use jobgate::calendar;
 use jobgate::request::{self, Loaded, check, scaffold};
 use jobgate::status;
 use serde::Deserialize;
@@ -165,7 +165,12 @@ fn check(input: &str) -> Result<Value, String> {
 
 /// Runs `f` on the loaded site.
 fn with_site<T>(f: impl FnOnce(&Site) -> Result<T, String>) -> Result<T, String> {
-    SITE.with(|site| f(site.borrow().as_ref().ok_or("the site's data was not loaded")?))
+    SITE.with(|site| {
+        f(site
+            .borrow()
+            .as_ref()
+            .ok_or("the site's data was not loaded")?)
+    })
 }
 
 /// The request file of the form's fields.

@@ -251,6 +251,7 @@
   }
   // For the browser checks: the page's own writer, to compare with the checker's.
   form.writeYaml = writeYaml;
+  form.requestFields = () => fields();
 
   // ---- diagnostics at their fields ----
   const fieldIds = (name) => name.replaceAll(".", "-");
@@ -272,7 +273,7 @@
     li.className = d.severity;
     const head = document.createElement("strong");
     head.textContent = (d.severity === "error" ? "Error" : "Warning") + (d.code ? " " + d.code : "") + ": ";
-    li.append(head, (prefix || ""), ...withCode(d.message));
+    li.append(prefix || "", head, ...withCode(d.message));
     if (d.help) {
       const help = document.createElement("span");
       help.className = "fix";
@@ -311,7 +312,7 @@
       if (d.severity === "error") errors += 1;
       else warnings += 1;
       const at = place(d, lineFields);
-      const entry = diagnosticItem(d, at && at.item !== undefined ? "item " + (at.item + 1) + ": " : "");
+      const entry = diagnosticItem(d, at && at.item !== undefined ? "Item " + (at.item + 1) + ". " : "");
       const summaryItem = document.createElement("li");
       summaryItem.className = d.severity;
       if (at) {
@@ -330,10 +331,10 @@
         } else {
           summaryItem.textContent = d.code + ": " + d.message;
         }
+        list.append(summaryItem);
       } else {
-        summaryItem.append(diagnosticItem(d, "line " + d.line + ": "));
+        list.append(diagnosticItem(d, "Line " + d.line + ". "));
       }
-      list.append(summaryItem);
     }
     const count = (n, one) => n + " " + one + (n === 1 ? "" : "s");
     $("summary-heading").textContent = errors + warnings === 0
@@ -393,7 +394,10 @@
     propose.searchParams.set("value", current);
     if (data) $("propose").href = propose.href;
     if (!checker) return;
+    const started = performance.now();
     const answer = checker.check({ id, text: current, today });
+    // How long the last check took, in milliseconds (read by the browser checks).
+    form.dataset.checkedIn = (performance.now() - started).toFixed(1);
     if (!answer.ok) {
       status.textContent = "The checker failed: " + answer.error;
       return;
