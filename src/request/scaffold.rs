@@ -1,5 +1,5 @@
 //! A request file written from what its author knows: `jobgate new`'s skeleton and the request
-//! form's file are the same layout, [`write`] of a [`Draft`]. Whatever the author has not
+//! form's file are the same layout, [`write()`] of a [`Draft`]. Whatever the author has not
 //! written yet stays a placeholder (`TODO: …`, `[]`) that `check` reports at its line.
 //!
 //! The layout is fixed: the schema line, the fields in the order the guide explains them, the
