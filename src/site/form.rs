@@ -76,6 +76,8 @@ pub struct Field {
     pub widget: Widget,
     /// The schema's description of the field.
     pub help: String,
+    /// The description as HTML: escaped, with its `quoted` parts as code.
+    pub help_html: String,
     /// Whether a request may leave it out.
     pub optional: bool,
     /// The `kind` the field is asked for, when it is asked for one kind only.
@@ -296,6 +298,7 @@ pub fn groups() -> Vec<Group> {
                         name,
                         label,
                         widget,
+                        help_html: code_spans(&help),
                         help,
                         optional: !required,
                         for_kind,
@@ -305,6 +308,30 @@ pub fn groups() -> Vec<Group> {
                 .collect(),
         })
         .collect()
+}
+
+/// `text` as HTML: escaped, each part between backticks in `<code>`.
+fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' => {
+                out.push_str(if in_code { "</code>" } else { "<code>" });
+                in_code = !in_code;
+            }
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    if in_code {
+        out.push_str("</code>");
+    }
+    out
 }
 
 /// The description of the field at a dotted path, and whether its object requires it.
@@ -427,6 +454,14 @@ mod tests {
                 "previous_request",
                 "fixed"
             ]
+        );
+    }
+
+    #[test]
+    fn help_is_escaped_with_its_quoted_parts_as_code() {
+        assert_eq!(
+            code_spans("The `<n>` & 'x' \"y\" `open"),
+            "The <code>&lt;n&gt;</code> &amp; &#39;x&#39; &quot;y&quot; <code>open</code>"
         );
     }
 

@@ -42,12 +42,15 @@ fn the_form_asks_every_field_with_the_schemas_help_in_the_guides_order() {
     for key in [
         "title", "jobs", "kind", "author", "summary", "pr", "reason", "notes",
     ] {
-        let help = described(key)
+        let mut help = described(key)
             .replace('&', "&amp;")
             .replace('\'', "&#39;")
             .replace('"', "&quot;")
             .replace('<', "&lt;")
             .replace('>', "&gt;");
+        while help.contains('`') {
+            help = help.replacen('`', "<code>", 1).replacen('`', "</code>", 1);
+        }
         assert!(
             page.contains(&help),
             "the help of {key} is not on the page: {help}"

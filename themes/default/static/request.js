@@ -294,9 +294,11 @@
       return { field: item[1], input: inputs[Number(item[2])], item: Number(item[2]) };
     }
     if (name && form.querySelector('[data-field="' + name + '"]')) {
-      const input = form.elements[name] instanceof RadioNodeList
-        ? form.elements[name][0]
-        : form.elements[name] || listOf(name)?.closest("fieldset");
+      // A list's own diagnostic goes to its first item, or to its "Add" button when empty.
+      const list = listOf(name);
+      const input = list
+        ? list.querySelector("input") || form.querySelector('[data-add="' + name + '"]')
+        : form.elements[name] instanceof RadioNodeList ? form.elements[name][0] : form.elements[name];
       return { field: name, input };
     }
     return null;
@@ -321,7 +323,8 @@
           at.input.setAttribute("aria-invalid", "true");
           const link = document.createElement("a");
           link.href = "#" + (at.input.id || "f-" + fieldIds(at.field));
-          link.textContent = (d.code ? d.code + " at " : "At ") + (at.field === "id" ? "the request id" : "`" + at.field + "`") + ": " + d.message;
+          link.append(...withCode((d.code ? d.code + " at " : "At ") +
+            (at.field === "id" ? "the request id" : "`" + at.field + "`") + ": " + d.message));
           link.addEventListener("click", (event) => {
             event.preventDefault();
             at.input.focus();
