@@ -83,7 +83,7 @@ pub fn judge<'a>(entries: &'a [Entry], pr: &str) -> Verdict<'a> {
 }
 
 /// What the gate prints for `verdict` about the pull request at `url`; `form` is the address
-/// of the site's page on filing a request, when known.
+/// of the site's request form, when known.
 pub fn report(verdict: &Verdict, url: &str, form: Option<&str>) -> String {
     let line = |e: &Entry| {
         let approved = e
@@ -120,7 +120,7 @@ pub fn report(verdict: &Verdict, url: &str, form: Option<&str>) -> String {
         Verdict::Missing => {
             let how = form.map_or_else(
                 || "file a request in the site repository's requests/".to_owned(),
-                |form| format!("file one as {form} explains"),
+                |form| format!("file one with the request form at {form}"),
             );
             format!(
                 "{url}: no request to test its job on the backup server; {how}, naming this \
@@ -217,13 +217,9 @@ mod tests {
              (https://example.org/jobs/a-job/)\n"
         );
         assert_eq!(
-            report(
-                &Verdict::Missing,
-                pr,
-                Some("https://example.org/guide/requesting-a-test/")
-            ),
+            report(&Verdict::Missing, pr, Some("https://example.org/request/")),
             "https://github.com/oppia/oppia/pull/7: no request to test its job on the backup \
-             server; file one as https://example.org/guide/requesting-a-test/ explains, naming \
+             server; file one with the request form at https://example.org/request/, naming \
              this pull request as its `pr`\n"
         );
     }

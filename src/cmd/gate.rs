@@ -44,7 +44,7 @@ pub fn run(args: GateArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The address of the guide page on filing a request: beside the API when it was fetched, else
+/// The address of the request form (`request/`): beside the API when it was fetched, else
 /// from the address of any request's page.
 fn form_address(api: &str, is_url: bool, entries: &[Entry]) -> Option<String> {
     let base = if is_url {
@@ -59,7 +59,7 @@ fn form_address(api: &str, is_url: bool, entries: &[Entry]) -> Option<String> {
     };
     Some(format!(
         "{base}{}",
-        crate::site::routes::Route::Guide(crate::site::report::GUIDE_PAGE).path()
+        crate::site::routes::Route::RequestForm.path()
     ))
 }
 

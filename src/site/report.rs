@@ -48,9 +48,11 @@ pub fn markdown(
         ));
         if let Some(config) = site.config.as_ref().filter(|_| errors > 0) {
             out.push_str(&format!(
-                " [Requesting a test]({}{}) explains every field.",
-                config.base_url,
-                Route::Guide(GUIDE_PAGE).path()
+                " [Requesting a test]({base}{}) explains every field, and the [request \
+                 form]({base}{}#check) checks the file as you fix it.",
+                Route::Guide(GUIDE_PAGE).path(),
+                Route::RequestForm.path(),
+                base = config.base_url,
             ));
         }
         out.push_str("\n\n");

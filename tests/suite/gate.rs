@@ -65,13 +65,13 @@ fn without_a_request_it_says_how_to_file_one() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stdout
-            .contains("no request to test its job on the backup server; file one as https://"),
+            .contains("no request to test its job on the backup server; file one with the request form at https://"),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("/guide/requesting-a-test/ explains, naming this pull request as its `pr`"),
+            .contains("/request/, naming this pull request as its `pr`"),
         "{}",
         run.stdout
     );
