@@ -43,6 +43,7 @@ const EMBEDDED: &[(&str, &[u8])] = embedded![
     "static/search.js",
     "static/jobs.js",
     "static/request.js",
+    "static/request-worker.js",
     "static/favicon.svg",
 ];
 

@@ -9,7 +9,8 @@
 //   help `jobgate check` gives for the same file, and the summary counts what the CLI counts;
 // - the form is kept across a reload, works offline once loaded, and "Start again" empties it;
 // - without the checker the page still writes the same file (its own writer) and says so;
-// - "Check a file" shows every diagnostic of an invalid file at its line, as the CLI does;
+// - "Check a file" shows every diagnostic of an invalid file at its line, as the CLI does,
+//   and checks a hostile file off the main thread;
 // - no request leaves the site; no axe-core violation with diagnostics shown, light and dark;
 //   screenshots of the filled form at 1280 and 390 px, light and dark.
 //
@@ -372,6 +373,20 @@ try {
   }
   const fileSummary = await page.locator('#file-summary').textContent();
   if (!fileSummary.includes(`${expected.errors} error`)) fail(`"Check a file" says "${fileSummary}"`);
+
+  // A hostile file (an alias bomb, which the checker takes most of a second to refuse) is
+  // checked off the main thread: the page answers while it runs, then shows JG004.
+  await page.locator('#file-id').fill('jg004-alias-bomb');
+  await page.locator('#file-text').fill(fs.readFileSync('tests/fixtures/invalid/requests/jg004-alias-bomb.yaml', 'utf8'));
+  await page.waitForFunction(() => document.getElementById('file-summary').textContent === 'Checking…');
+  const typed = await page.evaluate(() => {
+    const box = document.getElementById('file-id');
+    box.value += '-x';
+    return document.getElementById('file-summary').textContent;
+  });
+  if (typed !== 'Checking…') fail(`the page was not free while a long check ran (it shows "${typed}")`);
+  await page.waitForFunction(() => document.getElementById('file-report').textContent.includes('[JG004]'), null, { timeout: 20000 })
+    .catch(() => fail('the alias bomb does not end in JG004 in "Check a file"'));
 } finally {
   await browser.close();
   server.close();

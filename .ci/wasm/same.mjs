@@ -2,7 +2,8 @@
 // given, this runs `jobgate check --format json` on the whole site, then loads the WebAssembly
 // checker in node with the site's settings and its other request files, as the request page
 // does, checks each request file with it, and compares the two lists of diagnostics: same
-// codes, lines, columns, messages, help and related places, in the same order.
+// codes, lines, columns, messages, help and related places, in the same order. It also
+// compares the releases the checker offers as open with `jobgate calendar` from that day.
 //
 // usage: node same.mjs --wasm FILE --jobgate BIN --today YYYY-MM-DD SITE...
 import { execFileSync } from "node:child_process";
@@ -72,6 +73,33 @@ for (const site of sites) {
   });
   if (!loaded.ok) throw new Error(`${site}: ${loaded.error}`);
 
+  // The releases the request form offers are the CLI's calendar from the first one open today.
+  const open = call(api.jobgate_releases, { today });
+  const first = open.ok ? open.releases[0].release : '0000-01';
+  const [year, month] = first.split('-').map(Number);
+  const before = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+  let calendar = null;
+  try {
+    calendar = JSON.parse(execFileSync(jobgate, ['calendar', '--root', site, '--today', today,
+      '--from', before, '--months', String(open.releases.length + 1), '--format', 'json'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).map(({ requests, ...dates }) => dates);
+  } catch (error) {
+    // The calendar needs a site without errors, which the invalid fixture is not.
+    if (error.status !== 1) throw error;
+  }
+  if (!calendar) {
+    console.log(`skip  ${site}: the open releases (jobgate calendar refuses a site with errors)`);
+  } else if (!open.ok || !(calendar[0].last_submission < today) || !isDeepStrictEqual(open.releases, calendar.slice(1))) {
+    failures++;
+    compared++;
+    console.log(`FAIL  ${site}: the open releases`);
+    console.log(`  jobgate calendar: ${JSON.stringify(calendar)}`);
+    console.log(`  WebAssembly:      ${JSON.stringify(open)}`);
+  } else {
+    compared++;
+    console.log(`same  ${site}: the ${open.releases.length} releases open on ${today}, from ${first}`);
+  }
+
   for (const { id, text } of files) {
     const file = `requests/${id}.yaml`;
     const start = performance.now();
@@ -89,5 +117,5 @@ for (const site of sites) {
     }
   }
 }
-console.log(`${compared - failures} of ${compared} files the same; slowest check ${slowest.toFixed(1)} ms`);
+console.log(`${compared - failures} of ${compared} the same (request files, open releases); slowest check ${slowest.toFixed(1)} ms`);
 if (failures > 0 || compared === 0) process.exit(1);

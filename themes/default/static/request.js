@@ -1,7 +1,8 @@
 // The request form and the file checker (/request/). The page loads request/site.json (the
 // site's settings, its other requests, the releases open on the day of the build) and, when the
 // build shipped it, request/checker.wasm: jobgate's own checker, which writes the file from the
-// form's fields and checks it exactly as `jobgate check` does. Without the checker the form
+// form's fields and checks it exactly as `jobgate check` does, in a worker (request-worker.js)
+// so that a long check never freezes the page. Without the checker the form
 // still writes the file (writeYaml below, the same layout) and says the check runs on the pull
 // request. Nothing the author types leaves the browser, except through "Propose on GitHub".
 "use strict";
@@ -22,28 +23,29 @@
   }
   const today = localToday();
 
-  // ---- the checker: strings cross as UTF-8 in the module's memory ----
-  function connect(instance) {
-    const api = instance.exports;
-    const encoder = new TextEncoder();
-    const decoder = new TextDecoder();
-    function call(fn, input) {
-      const bytes = encoder.encode(JSON.stringify(input));
-      const ptr = api.jobgate_alloc(bytes.length);
-      new Uint8Array(api.memory.buffer, ptr, bytes.length).set(bytes);
-      const packed = fn(ptr, bytes.length);
-      const outPtr = Number(packed >> 32n);
-      const outLen = Number(packed & 0xffffffffn);
-      const text = decoder.decode(new Uint8Array(api.memory.buffer, outPtr, outLen));
-      api.jobgate_free(outPtr, outLen);
-      return JSON.parse(text);
-    }
-    return {
-      load: (input) => call(api.jobgate_load, input),
-      check: (input) => call(api.jobgate_check, input),
-      write: (draft) => call(api.jobgate_write, draft),
-      releases: (input) => call(api.jobgate_releases, input),
+  // ---- the checker, in a worker (request-worker.js): each call answers a promise ----
+  function spawn(url) {
+    const worker = new Worker(url);
+    const waiting = new Map();
+    let next = 0;
+    const failAll = (error) => {
+      for (const resolve of waiting.values()) resolve({ ok: false, error });
+      waiting.clear();
     };
+    worker.onmessage = (event) => {
+      const resolve = waiting.get(event.data.id);
+      waiting.delete(event.data.id);
+      if (resolve) resolve(event.data.answer);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      failAll("the checker's script did not run" + (event.message ? ": " + event.message : ""));
+    };
+    return (op, input) => new Promise((resolve) => {
+      next += 1;
+      waiting.set(next, resolve);
+      worker.postMessage({ id: next, op, input });
+    });
   }
 
   async function start() {
@@ -62,11 +64,11 @@
     }
     if (data.checker) {
       try {
-        const response = await fetch(new URL(data.checker, dataUrl));
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        const { instance } = await WebAssembly.instantiate(await response.arrayBuffer(), {});
-        const api = connect(instance);
-        const loaded = api.load({ settings: data.settings, requests: data.requests });
+        const api = spawn(form.dataset.worker);
+        const loaded = await api("start", {
+          url: new URL(data.checker, dataUrl).href,
+          site: { settings: data.settings, requests: data.requests },
+        });
         if (!loaded.ok) throw new Error(loaded.error);
         checker = api;
         status.textContent = loaded.version === data.version
@@ -74,7 +76,7 @@
           : "Checked by jobgate " + loaded.version + ", while this site was built by " + data.version +
             ": the pull request's check has the last word.";
         status.classList.add("ok");
-        const open = api.releases({ today });
+        const open = await api("releases", { today });
         if (open.ok) setReleases(open.releases);
       } catch (error) {
         checker = null;
@@ -376,7 +378,25 @@
   function fileName() {
     return "requests/" + (requestId() || "<id>") + ".yaml";
   }
-  function update() {
+  // One check at a time: edits made while one runs are taken up, together, when it ends.
+  let running = false;
+  let again = false;
+  async function update() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await render();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  }
+  async function render() {
     const draft = fields();
     const id = requestId();
     form.querySelectorAll("[data-for-kind]").forEach((field) => {
@@ -384,7 +404,11 @@
     });
     let lineFields = [];
     if (checker) {
-      const written = checker.write(draft);
+      const written = await checker("write", draft);
+      if (!written.ok) {
+        status.textContent = "The checker failed: " + written.error;
+        return;
+      }
       current = written.text;
       lineFields = written.fields;
     } else {
@@ -397,10 +421,9 @@
     propose.searchParams.set("value", current);
     if (data) $("propose").href = propose.href;
     if (!checker) return;
-    const started = performance.now();
-    const answer = checker.check({ id, text: current, today });
-    // How long the last check took, in milliseconds (read by the browser checks).
-    form.dataset.checkedIn = (performance.now() - started).toFixed(1);
+    const answer = await checker("check", { id, text: current, today });
+    // How long the last check took in the checker, in milliseconds (read by the browser checks).
+    if (answer.took !== undefined) form.dataset.checkedIn = answer.took.toFixed(1);
     if (!answer.ok) {
       status.textContent = "The checker failed: " + answer.error;
       return;
@@ -525,7 +548,24 @@
   });
   if (location.hash === "#check") setMode("file");
 
-  function checkFile() {
+  let fileRunning = false;
+  let fileAgain = false;
+  async function checkFile() {
+    if (fileRunning) {
+      fileAgain = true;
+      return;
+    }
+    fileRunning = true;
+    try {
+      do {
+        fileAgain = false;
+        await checkFileNow();
+      } while (fileAgain);
+    } finally {
+      fileRunning = false;
+    }
+  }
+  async function checkFileNow() {
     const text = $("file-text").value;
     const report = $("file-report");
     const summary = $("file-summary");
@@ -540,7 +580,8 @@
       return;
     }
     const id = $("file-id").value.trim() || "request";
-    const answer = checker.check({ id, text, today });
+    summary.textContent = "Checking…";
+    const answer = await checker("check", { id, text, today });
     if (!answer.ok) {
       summary.textContent = "The checker failed: " + answer.error;
       return;
@@ -564,7 +605,7 @@
     if (!file) return;
     $("file-text").value = await file.text();
     if (!$("file-id").value) $("file-id").value = file.name.replace(/\.ya?ml$/, "");
-    checkFile();
+    await checkFile();
   }
   $("file-pick").addEventListener("change", (event) => readFile(event.target.files[0]));
   const dropZone = $("file-mode");
