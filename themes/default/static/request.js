@@ -378,24 +378,27 @@
   function fileName() {
     return "requests/" + (requestId() || "<id>") + ".yaml";
   }
-  // One check at a time: edits made while one runs are taken up, together, when it ends.
-  let running = false;
-  let again = false;
-  async function update() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        await render();
-      } while (again);
-    } finally {
-      running = false;
-    }
+  // `work` one run at a time: calls made while it runs are taken up, together, when it ends.
+  function oneAtATime(work) {
+    let running = false;
+    let again = false;
+    return async function () {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          await work();
+        } while (again);
+      } finally {
+        running = false;
+      }
+    };
   }
+  const update = oneAtATime(render);
   async function render() {
     const draft = fields();
     const id = requestId();
@@ -548,23 +551,7 @@
   });
   if (location.hash === "#check") setMode("file");
 
-  let fileRunning = false;
-  let fileAgain = false;
-  async function checkFile() {
-    if (fileRunning) {
-      fileAgain = true;
-      return;
-    }
-    fileRunning = true;
-    try {
-      do {
-        fileAgain = false;
-        await checkFileNow();
-      } while (fileAgain);
-    } finally {
-      fileRunning = false;
-    }
-  }
+  const checkFile = oneAtATime(checkFileNow);
   async function checkFileNow() {
     const text = $("file-text").value;
     const report = $("file-report");
