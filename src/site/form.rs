@@ -94,78 +94,72 @@ pub struct Group {
     pub fields: Vec<Field>,
 }
 
-/// The form's fields: `(group id, heading, [(path, label, widget, for_kind, add)])`, in the
-/// order the guide's "Requesting a test" explains them.
-type Layout = &'static [(
-    &'static str,
-    &'static str,
-    &'static [(
-        &'static str,
-        &'static str,
-        Widget,
-        Option<&'static str>,
-        &'static str,
-    )],
-)];
+/// How one field is asked for; its help comes from the schema.
+struct Spec {
+    name: &'static str,
+    label: &'static str,
+    widget: Widget,
+    for_kind: Option<&'static str>,
+    add: &'static str,
+}
 
-const LAYOUT: Layout = &[
+const fn ask(name: &'static str, label: &'static str, widget: Widget) -> Spec {
+    Spec {
+        name,
+        label,
+        widget,
+        for_kind: None,
+        add: "",
+    }
+}
+
+/// A list, with what its "Add" button says.
+const fn list(name: &'static str, label: &'static str, add: &'static str) -> Spec {
+    Spec {
+        add,
+        ..ask(name, label, Widget::List)
+    }
+}
+
+/// A field asked for one `kind` of job only.
+const fn for_kind(kind: &'static str, spec: Spec) -> Spec {
+    Spec {
+        for_kind: Some(kind),
+        ..spec
+    }
+}
+
+/// The form's groups, `(id, heading, fields)`, in the order the guide's "Requesting a test"
+/// explains a request.
+const LAYOUT: &[(&str, &str, &[Spec])] = &[
     (
         "about",
         "The job",
         &[
-            ("title", "Title", Widget::Line, None, ""),
-            (
-                "jobs",
-                "Jobs, in run order",
-                Widget::List,
-                None,
-                "Add a job",
+            ask("title", "Title", Widget::Line),
+            list("jobs", "Jobs, in run order", "Add a job"),
+            ask("kind", "Kind of job", Widget::Kind),
+            for_kind("new", ask("pr", "Pull request", Widget::Line)),
+            for_kind(
+                "existing",
+                ask("reason", "Why it must run again", Widget::Text),
             ),
-            ("kind", "Kind of job", Widget::Kind, None, ""),
-            ("pr", "Pull request", Widget::Line, Some("new"), ""),
-            (
-                "reason",
-                "Why it must run again",
-                Widget::Text,
-                Some("existing"),
-                "",
-            ),
-            ("author", "Your GitHub handle", Widget::Line, None, ""),
-            ("submitted", "Submitted on", Widget::Date, None, ""),
-            (
-                "target_release",
-                "Target release",
-                Widget::Release,
-                None,
-                "",
-            ),
-            (
-                "essential",
-                "Essential to the release",
-                Widget::Check,
-                None,
-                "",
-            ),
-            ("summary", "Summary", Widget::Text, None, ""),
+            ask("author", "Your GitHub handle", Widget::Line),
+            ask("submitted", "Submitted on", Widget::Date),
+            ask("target_release", "Target release", Widget::Release),
+            ask("essential", "Essential to the release", Widget::Check),
+            ask("summary", "Summary", Widget::Text),
         ],
     ),
     (
         "readiness",
         "Before you ask",
         &[
-            (
-                "readiness.tested_locally",
-                "Tested locally",
-                Widget::Check,
-                None,
-                "",
-            ),
-            (
+            ask("readiness.tested_locally", "Tested locally", Widget::Check),
+            ask(
                 "readiness.reviewers_approved",
                 "Reviewers approved",
                 Widget::Check,
-                None,
-                "",
             ),
         ],
     ),
@@ -173,32 +167,24 @@ const LAYOUT: Layout = &[
         "output",
         "Expected output",
         &[
-            (
+            ask(
                 "output.success.description",
                 "On success: what it prints",
                 Widget::Text,
-                None,
-                "",
             ),
-            (
+            list(
                 "output.success.expected",
                 "On success: expected lines",
-                Widget::List,
-                None,
                 "Add a line",
             ),
-            (
+            ask(
                 "output.failure.description",
                 "On failure: what it prints",
                 Widget::Text,
-                None,
-                "",
             ),
-            (
+            list(
                 "output.failure.expected",
                 "On failure: expected lines",
-                Widget::List,
-                None,
                 "Add a line",
             ),
         ],
@@ -207,54 +193,26 @@ const LAYOUT: Layout = &[
         "tests",
         "Backend tests",
         &[
-            (
-                "tests.success",
-                "Tests of success",
-                Widget::List,
-                None,
-                "Add a test",
-            ),
-            (
-                "tests.failure",
-                "Tests of failure",
-                Widget::List,
-                None,
-                "Add a test",
-            ),
+            list("tests.success", "Tests of success", "Add a test"),
+            list("tests.failure", "Tests of failure", "Add a test"),
         ],
     ),
     (
         "instructions",
         "Instructions for the coordinator",
         &[
-            (
-                "instructions.verify",
-                "How to verify",
-                Widget::Text,
-                None,
-                "",
-            ),
-            (
+            ask("instructions.verify", "How to verify", Widget::Text),
+            ask(
                 "instructions.on_output",
                 "What to do with the output",
                 Widget::Text,
-                None,
-                "",
             ),
-            (
-                "instructions.recover",
-                "How to recover",
-                Widget::Text,
-                None,
-                "",
-            ),
-            ("instructions.debug", "How to debug", Widget::Text, None, ""),
-            (
+            ask("instructions.recover", "How to recover", Widget::Text),
+            ask("instructions.debug", "How to debug", Widget::Text),
+            ask(
                 "instructions.doc",
                 "Longer document (optional)",
                 Widget::Line,
-                None,
-                "",
             ),
         ],
     ),
@@ -262,21 +220,13 @@ const LAYOUT: Layout = &[
         "more",
         "Notes and resubmissions",
         &[
-            ("notes", "Notes (optional)", Widget::Text, None, ""),
-            (
+            ask("notes", "Notes (optional)", Widget::Text),
+            ask(
                 "previous_request",
                 "Replaces the failed request (optional)",
                 Widget::Line,
-                None,
-                "",
             ),
-            (
-                "fixed",
-                "What was fixed (for a resubmission)",
-                Widget::Text,
-                None,
-                "",
-            ),
+            ask("fixed", "What was fixed (for a resubmission)", Widget::Text),
         ],
     ),
 ];
@@ -292,17 +242,17 @@ pub fn groups() -> Vec<Group> {
             title,
             fields: fields
                 .iter()
-                .map(|&(name, label, widget, for_kind, add)| {
-                    let (help, required) = describe(&schema, name);
+                .map(|spec| {
+                    let (help, required) = describe(&schema, spec.name);
                     Field {
-                        name,
-                        label,
-                        widget,
+                        name: spec.name,
+                        label: spec.label,
+                        widget: spec.widget,
                         help_html: code_spans(&help),
                         help,
                         optional: !required,
-                        for_kind,
-                        add,
+                        for_kind: spec.for_kind,
+                        add: spec.add,
                     }
                 })
                 .collect(),
