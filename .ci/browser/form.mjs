@@ -8,7 +8,8 @@
 //   instruction, a release already cut) each show at their field with the code, message and
 //   help `jobgate check` gives for the same file, and the summary counts what the CLI counts;
 // - the form is kept across a reload, works offline once loaded, and "Start again" empties it;
-// - without the checker the page still writes the same file (its own writer) and says so;
+// - without the checker, or without the site's data, the page still writes and proposes the
+//   same file (its own writer) and says so;
 // - "Check a file" shows every diagnostic of an invalid file at its line, as the CLI does,
 //   and checks a hostile file off the main thread;
 // - no request leaves the site; no axe-core violation with diagnostics shown, light and dark;
@@ -347,6 +348,21 @@ try {
     fail(`without the checker the page writes another file:\n${await preview(bare)}`);
   }
   await bare.close();
+
+  // Without the site's data either (a page opened from disk): still the same file, proposed.
+  const alone = await browser.context.newPage();
+  alone.on('pageerror', (e) => pageErrors.push(e.message));
+  await alone.clock.setFixedTime(new Date(`${args.today}T12:00:00`));
+  await alone.route('**/request/site.json', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await alone.goto(url, { waitUntil: 'load' });
+  await alone.waitForFunction(() => document.getElementById('checker-status').textContent.includes('did not load'));
+  await settled(alone);
+  if ((await preview(alone)) !== withChecker) fail('without the site\'s data the page writes another file');
+  const alonePropose = new URL(await alone.locator('#propose').getAttribute('href'));
+  if (alonePropose.searchParams.get('value') !== withChecker || alonePropose.pathname !== '/oppia/job-requests/new/main') {
+    fail(`without the site's data "Propose on GitHub" goes to ${alonePropose.href.slice(0, 120)}`);
+  }
+  await alone.close();
 
   // 6. Start again.
   await page.locator('#reset').press('Enter');

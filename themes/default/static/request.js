@@ -419,10 +419,10 @@
     }
     $("preview").textContent = current;
     $("preview-name").textContent = fileName();
-    const propose = new URL("https://github.com/" + (data ? data.repository : "") + "/new/main");
+    const propose = new URL("https://github.com/" + form.dataset.repository + "/new/main");
     propose.searchParams.set("filename", fileName());
     propose.searchParams.set("value", current);
-    if (data) $("propose").href = propose.href;
+    $("propose").href = propose.href;
     if (!checker) return;
     const answer = await checker("check", { id, text: current, today });
     // How long the last check took in the checker, in milliseconds (read by the browser checks).
