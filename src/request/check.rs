@@ -83,6 +83,12 @@ pub fn read(
     }
     let (parsed, partial, diagnostics) = parse::parse_with_partial(bytes, file);
     found.extend(diagnostics);
+    // A file whose name is not an id is never loaded, so the whole-request rules never judge
+    // it; its values are still judged one by one, so that no mistake waits for the rename.
+    let partial = match partial {
+        None if !valid_id && parsed.is_some() && config.is_some() => parse::values_of(bytes, file),
+        partial => partial,
+    };
     if let (Some(partial), Some(config)) = (&partial, config) {
         validate::single::rules(file, partial, config, &mut found);
     }
@@ -188,6 +194,29 @@ pub fn file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misnamed_file_still_has_its_values_judged() {
+        let config =
+            crate::config::parse(include_str!("../../tests/fixtures/valid/content/site.yaml"))
+                .unwrap();
+        let text = include_str!("../../tests/fixtures/invalid/requests/Bad_Name.yaml").replace(
+            "title: Audit SkillModel rubrics for empty or duplicate explanations",
+            "title: TBD",
+        );
+        let (loaded, found) = read(
+            "Bad_Name",
+            "requests/Bad_Name.yaml",
+            text.as_bytes(),
+            Some(&config),
+        );
+        assert!(loaded.is_none());
+        let codes: Vec<(&str, u32)> = found
+            .iter()
+            .map(|d| (d.code.as_str(), d.span.line))
+            .collect();
+        assert_eq!(codes, [("JG005", 1), ("JG207", 3)]);
+    }
 
     #[test]
     fn files_under_requests_are_told_apart() {

@@ -117,6 +117,14 @@ pub fn parse_with_partial(
     (request, partial, found)
 }
 
+/// The values of a file read one by one, for the single-value rules, whether or not it holds a
+/// whole request: `None` when it is not text or not YAML (which [`parse_with_partial`] reports).
+pub fn values_of(bytes: &[u8], file: &str) -> Option<Values> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (node, _, _) = yaml::parse_recovering(text, file);
+    node.map(|node| Values::from_node(&node, file))
+}
+
 impl FromNode for Request {
     fn from_node(node: &Node, r: &mut Reader) -> Option<Self> {
         let mut f = r.fields(node, "request")?;
