@@ -256,9 +256,12 @@ pub fn first_open_release(config: &SiteConfig, today: NaiveDate) -> Month {
     release
 }
 
-/// The `count` releases a request filed today can still aim for, earliest first.
-pub fn open_releases(config: &SiteConfig, today: NaiveDate, count: u32) -> Vec<ReleaseDates> {
-    releases_between(config, first_open_release(config, today), count)
+/// How many releases a new request is offered to aim for (the request form's choice).
+pub const OPEN_RELEASES: u32 = 6;
+
+/// The [`OPEN_RELEASES`] releases a request filed `today` can still aim for, earliest first.
+pub fn open_releases(config: &SiteConfig, today: NaiveDate) -> Vec<ReleaseDates> {
+    releases_between(config, first_open_release(config, today), OPEN_RELEASES)
 }
 
 #[cfg(test)]

@@ -139,26 +139,12 @@ impl Written {
             .map(|i| i.trim())
             .filter(|i| !i.is_empty())
             .collect();
-        let comment = |width: usize| {
-            if comment.is_empty() {
-                String::new()
-            } else {
-                format!("{:width$}# {comment}", "")
-            }
+        let head = if items.is_empty() {
+            format!("{pad}{key}: []")
+        } else {
+            format!("{pad}{key}:")
         };
-        if items.is_empty() {
-            let head = format!("{pad}{key}: []");
-            self.line(
-                field,
-                &format!("{head}{}", comment(17 - head.len().min(16))),
-            );
-            return;
-        }
-        let head = format!("{pad}{key}:");
-        self.line(
-            field,
-            &format!("{head}{}", comment(17 - head.len().min(16))),
-        );
+        self.line(field, &with_comment(head, comment));
         for (index, item) in items.iter().enumerate() {
             self.line(
                 &format!("{field}.{index}"),
@@ -184,6 +170,19 @@ impl Written {
         let value = scalar::quoted(value.trim());
         self.line(field, &format!("{}{key}: {value}", " ".repeat(indent)));
     }
+}
+
+/// The column (0-based) a line's comment starts at, as in the skeleton's `jobs:` line; a
+/// longer line keeps one space before it.
+const COMMENT_COLUMN: usize = 17;
+
+/// `line` with `# comment` after it at [`COMMENT_COLUMN`]; `line` alone when there is none.
+fn with_comment(line: String, comment: &str) -> String {
+    if comment.is_empty() {
+        return line;
+    }
+    let gap = COMMENT_COLUMN.saturating_sub(line.len()).max(1);
+    format!("{line}{:gap$}# {comment}", "")
 }
 
 /// The text of a new request file.
@@ -236,7 +235,10 @@ pub fn write(draft: &Draft) -> Written {
         &draft.summary,
         "TODO: what the job does and why.",
     );
-    out.line("", "readiness:       # set both to true once they are");
+    out.line(
+        "",
+        &with_comment("readiness:".into(), "set both to true once they are"),
+    );
     out.line(
         "readiness.tested_locally",
         &format!("  tested_locally: {}", draft.tested_locally),
@@ -276,7 +278,10 @@ pub fn write(draft: &Draft) -> Written {
         &draft.failure_expected,
         "",
     );
-    out.line("", "tests:           # path/to/x_test.py::Class::test_name");
+    out.line(
+        "",
+        &with_comment("tests:".into(), "path/to/x_test.py::Class::test_name"),
+    );
     out.list("tests.success", 2, "success", &draft.tests_success, "");
     out.list("tests.failure", 2, "failure", &draft.tests_failure, "");
     out.line("", "instructions:");

@@ -6,11 +6,9 @@
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::calendar::{self, ReleaseDates};
 use crate::config::SiteConfig;
 use crate::request::Loaded;
 
@@ -18,8 +16,6 @@ use crate::request::Loaded;
 pub const CHECKER: &str = "request/checker.wasm";
 /// Where the form's data is written.
 pub const DATA: &str = "request/site.json";
-/// How many open releases the form offers.
-pub const OPEN_RELEASES: u32 = 6;
 
 /// The browser's checker: the bytes of a WebAssembly module.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,8 +227,14 @@ const LAYOUT: &[(&str, &str, &[Spec])] = &[
     ),
 ];
 
-/// The form's groups, with the schema's descriptions as help.
-pub fn groups() -> Vec<Group> {
+/// The form's groups, with the schema's descriptions as help; made once, since they depend on
+/// nothing but the schema.
+pub fn groups() -> &'static [Group] {
+    static GROUPS: std::sync::LazyLock<Vec<Group>> = std::sync::LazyLock::new(make_groups);
+    &GROUPS
+}
+
+fn make_groups() -> Vec<Group> {
     let schema: Value =
         serde_json::from_str(&crate::request::json_schema()).expect("the schema is JSON");
     LAYOUT
@@ -262,26 +264,17 @@ pub fn groups() -> Vec<Group> {
 
 /// `text` as HTML: escaped, each part between backticks in `<code>`.
 fn code_spans(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut in_code = false;
-    for c in text.chars() {
-        match c {
-            '`' => {
-                out.push_str(if in_code { "</code>" } else { "<code>" });
-                in_code = !in_code;
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            let part = crate::markdown::escape_attr(part);
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part
             }
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    if in_code {
-        out.push_str("</code>");
-    }
-    out
+        })
+        .collect()
 }
 
 /// The description of the field at a dotted path, and whether its object requires it.
@@ -311,32 +304,23 @@ fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
 }
 
 /// The text of `request/site.json`: what the page's checker loads (the settings and every
-/// other request, as `jobgate check` sees them), the releases open on the day of the build
-/// (which the page works out again for its reader's today when it has the checker), and the
-/// site repository to propose the file to.
-pub fn data(config: &SiteConfig, requests: &[Loaded], today: NaiveDate, checker: bool) -> String {
+/// other request, as `jobgate check` sees them), the build's version, and where the checker
+/// stands relative to this file, or `null` when the build ships none.
+pub fn data(config: &SiteConfig, requests: &[Loaded], checker: bool) -> String {
     let requests: Vec<Value> = requests
         .iter()
         .map(|l| json!({"id": l.id, "text": l.text}))
         .collect();
-    let releases = open_releases(config, today);
+    let beside = CHECKER.rsplit('/').next();
     let data = json!({
         "version": crate::VERSION,
-        "today": today.to_string(),
-        "repository": config.site_repository,
-        "checker": checker.then_some("checker.wasm"),
-        "releases": releases,
+        "checker": beside.filter(|_| checker),
         "settings": config.source,
         "requests": requests,
     });
     let mut text = serde_json::to_string(&data).expect("the form's data serialises");
     text.push('\n');
     text
-}
-
-/// The releases a request filed on `today` can still aim for.
-pub fn open_releases(config: &SiteConfig, today: NaiveDate) -> Vec<ReleaseDates> {
-    calendar::open_releases(config, today, OPEN_RELEASES)
 }
 
 #[cfg(test)]

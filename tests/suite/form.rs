@@ -93,7 +93,6 @@ fn the_build_ships_the_checker_and_the_data_it_loads() {
     let data: serde_json::Value =
         serde_json::from_str(&site.read("public/request/site.json")).unwrap();
     assert_eq!(data["checker"], "checker.wasm");
-    assert_eq!(data["today"], TODAY);
     assert_eq!(data["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(data["settings"], site.read("content/site.yaml"));
     let ids: Vec<&str> = data["requests"]
@@ -119,20 +118,42 @@ fn the_build_ships_the_checker_and_the_data_it_loads() {
         first["text"],
         site.read(&format!("requests/{}.yaml", first["id"].as_str().unwrap()))
     );
-    // The releases still open on the day of the build, each with its last submission day.
-    let releases = data["releases"].as_array().unwrap();
-    assert_eq!(releases.len(), 6);
-    assert!(
-        releases
-            .iter()
-            .all(|r| r["last_submission"].as_str().unwrap() >= TODAY)
-    );
+    // The page offers the six releases still open on the day of the build, as the calendar
+    // has them, each with its last submission day and cutoff.
+    let calendar = site.run(&[
+        "calendar", "--today", TODAY, "--from", "2027-01", "--months", "6", "--format", "json",
+    ]);
+    let calendar: serde_json::Value = serde_json::from_str(&calendar.stdout).unwrap();
     let page = site.read("public/request/index.html");
-    let first_release = releases[0]["release"].as_str().unwrap();
-    assert!(
-        page.contains(&format!("<option value=\"{first_release}\">")),
-        "{page}"
-    );
+    let offered: Vec<&str> = page
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| o.split('<').next().unwrap())
+        .collect();
+    let wanted: Vec<String> = calendar
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let name = r["name"]
+                .as_str()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            format!(
+                "{0}\">{0}{name}: file by {1}, cutoff {2}",
+                r["release"].as_str().unwrap(),
+                r["last_submission"].as_str().unwrap(),
+                r["cutoff"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(offered, wanted);
+    // The one before them closed already: its last submission day has passed.
+    let before = site.run(&[
+        "calendar", "--today", TODAY, "--from", "2026-12", "--months", "1", "--format", "json",
+    ]);
+    let before: serde_json::Value = serde_json::from_str(&before.stdout).unwrap();
+    assert!(before[0]["last_submission"].as_str().unwrap() < TODAY);
 }
 
 #[test]

@@ -69,9 +69,6 @@ struct Today {
     today: String,
 }
 
-/// How many open releases the form offers.
-const OPEN_RELEASES: u32 = 6;
-
 fn date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date"))
 }
@@ -187,7 +184,7 @@ fn releases(input: &str) -> Result<Value, String> {
         serde_json::from_str(input).map_err(|e| format!("the input is not valid: {e}"))?;
     let today = date(&input.today)?;
     with_site(|site| {
-        let open = calendar::open_releases(&site.config, today, OPEN_RELEASES);
+        let open = calendar::open_releases(&site.config, today);
         Ok(json!({"ok": true, "releases": open}))
     })
 }

@@ -78,11 +78,10 @@ pub(super) fn all<'a>(lists: &'a Lists<'a>) -> Vec<File<'a>> {
         ),
         (
             form::DATA,
-            Box::new(move || {
+            Box::new(|| {
                 Ok(form::data(
                     config,
                     &site.requests,
-                    today,
                     lists.base.checker.is_some(),
                 ))
             }),

@@ -277,7 +277,7 @@ pub(super) fn others<'a>(lists: &'a Lists<'a>) -> Vec<Page<'a>> {
             crate::ctx! {
                 nav => nav,
                 groups => super::super::form::groups(),
-                releases => super::super::form::open_releases(base.config, base.today),
+                releases => crate::calendar::open_releases(base.config, base.today),
                 built => base.today.to_string(),
                 checker => base.checker.is_some(),
             }

@@ -1,5 +1,6 @@
 // The request form and the file checker (/request/). The page loads request/site.json (the
-// site's settings, its other requests, the releases open on the day of the build) and, when the
+// site's settings and its other requests; the page itself lists the releases open on the day
+// of the build, which the checker works out again for the reader's today) and, when the
 // build shipped it, request/checker.wasm: jobgate's own checker, which writes the file from the
 // form's fields and checks it exactly as `jobgate check` does, in a worker (request-worker.js)
 // so that a long check never freezes the page. Without the checker the form
